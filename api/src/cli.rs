@@ -1,0 +1,211 @@
+//! The `warta` subcommands other than `serve`'s server loop: migrations, users, API clients
+//! and the schema. An edge of the program, so errors are `anyhow` with context.
+
+use std::{collections::BTreeSet, io::Read, sync::Arc};
+
+use crate::{
+    auth::Scope,
+    config::{Cli, ClientCommand, Command, ServeArgs, Settings, UserCommand},
+    graphql,
+    service::{Audit, Services, accounts::NewUser},
+    startup, telemetry,
+};
+use anyhow::{Context, bail};
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(serve) => serve_command(&cli.storage, serve).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            telemetry::init("pretty");
+            let settings = offline_settings(&cli.storage);
+            startup::open_database(&settings)
+                .await
+                .context("migrating the database")?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&offline_services(&cli.storage).await?, cmd).await,
+        Command::Client(cmd) => client_command(&offline_services(&cli.storage).await?, cmd).await,
+    }
+}
+
+async fn serve_command(
+    storage: &crate::config::StorageArgs,
+    serve: ServeArgs,
+) -> anyhow::Result<()> {
+    telemetry::init(&serve.tuning.log_format);
+    let settings = Settings::from_args(storage, &serve).context("invalid configuration")?;
+    let app = startup::Application::build(settings)
+        .await
+        .context("starting warta")?;
+    if let Some(password) = &app.first_admin_password {
+        // Printed once, on the terminal only: it is not kept anywhere in clear.
+        println!(
+            "\nFirst start: created the account `admin` with password: {password}\nChange it after signing in.\n"
+        );
+    }
+    tracing::info!(address = %app.local_addr(), "warta is listening");
+    app.run_until(startup::shutdown_signal())
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+/// Settings for commands that only need the database (migrations applied as for serve).
+fn offline_settings(storage: &crate::config::StorageArgs) -> Settings {
+    let mut settings = Settings::for_data_dir(storage.data_dir.clone());
+    settings.database_url = storage.resolved_database_url();
+    settings
+}
+
+async fn offline_services(storage: &crate::config::StorageArgs) -> anyhow::Result<Services> {
+    let settings = Arc::new(offline_settings(storage));
+    let db = startup::open_database(&settings)
+        .await
+        .context("opening the database")?;
+    Ok(startup::services(db, settings)?)
+}
+
+/// Reads a password from standard input (first line, without its newline).
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the password from stdin")?;
+    let password = input.lines().next().unwrap_or("").to_owned();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}
+
+async fn user_command(services: &Services, cmd: UserCommand) -> anyhow::Result<()> {
+    let audit = Audit::cli();
+    match cmd {
+        UserCommand::Add {
+            username,
+            name,
+            roles,
+            unit,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                Some(password_from_stdin()?)
+            } else {
+                None
+            };
+            let created = services
+                .create_user(
+                    NewUser {
+                        username,
+                        full_name: name,
+                        unit,
+                        roles: roles.into_iter().collect(),
+                        password,
+                    },
+                    &audit,
+                )
+                .await?;
+            println!(
+                "created user {} (id {})",
+                created.user.username, created.user.id
+            );
+            if let Some(p) = created.generated_password {
+                println!("password (shown once): {p}");
+            }
+        }
+        UserCommand::Grant { username, roles } => {
+            let user = services.user_by_username(&username).await?;
+            let now = services
+                .change_roles(user.id, &roles.into_iter().collect(), true, &audit)
+                .await?;
+            println!("{}: {}", user.username, join_roles(&now));
+        }
+        UserCommand::Revoke { username, roles } => {
+            let user = services.user_by_username(&username).await?;
+            let now = services
+                .change_roles(user.id, &roles.into_iter().collect(), false, &audit)
+                .await?;
+            println!("{}: {}", user.username, join_roles(&now));
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                Some(password_from_stdin()?)
+            } else {
+                None
+            };
+            let generated = services.set_password(&username, password, &audit).await?;
+            println!("password changed for {username}; their sessions are signed out");
+            if let Some(p) = generated {
+                println!("password (shown once): {p}");
+            }
+        }
+        UserCommand::List => {
+            println!("{:<20} {:<32} {:<7} roles", "username", "name", "active");
+            for (user, roles) in services.list_users().await? {
+                println!(
+                    "{:<20} {:<32} {:<7} {}",
+                    user.username,
+                    user.full_name,
+                    user.active,
+                    join_roles(&roles)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn client_command(services: &Services, cmd: ClientCommand) -> anyhow::Result<()> {
+    let audit = Audit::cli();
+    match cmd {
+        ClientCommand::Add { name, scopes } => {
+            let scopes: BTreeSet<Scope> = scopes
+                .iter()
+                .map(|s| s.parse())
+                .collect::<Result<_, _>>()
+                .context("scopes are: read:published, submit:requests, worker")?;
+            let created = services.create_client(&name, &scopes, &audit).await?;
+            println!("client id:     {}", created.client.client_id);
+            println!("client secret: {} (shown once)", created.secret);
+        }
+        ClientCommand::List => {
+            println!(
+                "{:<24} {:<28} {:<36} revoked",
+                "client id", "name", "scopes"
+            );
+            for c in services.list_clients().await? {
+                println!(
+                    "{:<24} {:<28} {:<36} {}",
+                    c.client_id,
+                    c.name,
+                    c.scopes,
+                    c.revoked_at
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+        ClientCommand::Revoke { client_id } => {
+            services.revoke_client(&client_id, &audit).await?;
+            println!("revoked {client_id}");
+        }
+    }
+    Ok(())
+}
+
+fn join_roles(roles: &BTreeSet<crate::workflow::Role>) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -1,0 +1,72 @@
+//! Use cases, one function each: load, ask `workflow`, write state + event + outbox in one
+//! transaction through `store`. Resolvers, the CLI and the Telegram edges all come here.
+
+pub mod accounts;
+pub mod attachments;
+pub mod audit;
+pub mod channels;
+pub mod error;
+pub mod publications;
+pub mod requests;
+pub mod sla;
+
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
+
+pub use audit::Audit;
+pub use error::{ServiceError, ServiceResult};
+
+use crate::{
+    auth::{jwt::JwtKeys, throttle::LoginThrottle},
+    config::Settings,
+    db::Db,
+    storage::AttachmentStore,
+    workflow::Role,
+};
+
+/// A change to a request that live views (subscriptions) may want to show.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub request_id: i64,
+    /// People whose inbox gained or lost the request.
+    pub users: Vec<i64>,
+    /// Roles whose shared inbox gained or lost the request.
+    pub roles: Vec<Role>,
+}
+
+/// Everything the use cases need, cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub attachments: AttachmentStore,
+    changes: broadcast::Sender<Change>,
+}
+
+impl Services {
+    pub fn new(db: Db, settings: Arc<Settings>, jwt: Arc<JwtKeys>) -> Self {
+        let (changes, _) = broadcast::channel(1024);
+        Self {
+            attachments: AttachmentStore::new(&settings.data_dir),
+            db,
+            settings,
+            jwt,
+            throttle: Arc::new(LoginThrottle::default()),
+            changes,
+        }
+    }
+
+    /// Live changes, for subscriptions. A slow subscriber that lags simply misses changes and
+    /// re-reads its view, so the channel stays bounded.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    pub(crate) fn announce(&self, change: Change) {
+        // No subscriber is not an error.
+        let _ = self.changes.send(change);
+    }
+}

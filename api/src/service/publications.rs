@@ -1,0 +1,333 @@
+//! Publications: the worker's job queue (taken with a lease), delivery reports, staff
+//! resolving uncertain sends, and what third parties may read once it is published.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{channel, content_version, outbox, publication, request};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use serde_json::json;
+
+use crate::{
+    auth::{Principal, Scope},
+    service::{
+        Audit, ServiceError, ServiceResult, Services,
+        audit::{NewEvent, append_event, topic},
+        error::check_len,
+        requests::{ActDetails, DeliveryDetails, Page},
+    },
+    workflow::{Command, DeliveryOutcome, PublicationStatus},
+};
+
+/// A publication job handed to a worker under a lease.
+#[derive(Debug, Clone)]
+pub struct PublicationJob {
+    pub job_id: i64,
+    pub lease_until: DateTime<Utc>,
+    pub publication: publication::Model,
+    pub channel: channel::Model,
+    pub request: request::Model,
+    pub content: content_version::Model,
+}
+
+/// A request as third parties see it once published: the approved text and where it went.
+#[derive(Debug, Clone)]
+pub struct Announcement {
+    pub request: request::Model,
+    pub content: content_version::Model,
+    pub publications: Vec<(publication::Model, channel::Model)>,
+}
+
+fn require_worker(principal: &Principal) -> ServiceResult<()> {
+    match principal {
+        Principal::Anonymous => Err(ServiceError::Unauthenticated),
+        p if p.has_scope(Scope::Worker) => Ok(()),
+        _ => Err(ServiceError::Forbidden(
+            "only the publishing worker may do this".into(),
+        )),
+    }
+}
+
+impl Services {
+    /// Takes up to `limit` due publication jobs for `worker` for `lease` seconds. A job whose
+    /// lease ran out (its worker crashed) is due again. Two workers never hold the same job:
+    /// the lease is taken with a conditional update that only one of them can win.
+    pub async fn claim_publication_jobs(
+        &self,
+        principal: &Principal,
+        worker: &str,
+        limit: u64,
+        lease_secs: i64,
+    ) -> ServiceResult<Vec<PublicationJob>> {
+        require_worker(principal)?;
+        check_len("worker", worker, 64)?;
+        if !(1..=100).contains(&limit) || !(5..=3600).contains(&lease_secs) {
+            return Err(ServiceError::BadInput(
+                "limit must be 1..100 and lease 5..3600 seconds".into(),
+            ));
+        }
+        let audit = Audit::of(principal, None)?;
+        let now = Utc::now();
+        let lease_until = now + Duration::seconds(lease_secs);
+        let tx = self.db.begin_write().await?;
+        let due = outbox::Entity::find()
+            .filter(outbox::Column::Topic.eq(topic::PUBLICATION))
+            .filter(outbox::Column::DoneAt.is_null())
+            .filter(outbox::Column::AvailableAt.lte(now))
+            .filter(
+                Condition::any()
+                    .add(outbox::Column::LeaseUntil.is_null())
+                    .add(outbox::Column::LeaseUntil.lt(now)),
+            )
+            .order_by_asc(outbox::Column::AvailableAt)
+            .order_by_asc(outbox::Column::Id)
+            .limit(limit)
+            .all(&*tx)
+            .await?;
+        let mut jobs = Vec::new();
+        for job in due {
+            let won = outbox::Entity::update_many()
+                .col_expr(outbox::Column::LeaseOwner, Expr::value(Some(worker)))
+                .col_expr(outbox::Column::LeaseUntil, Expr::value(Some(lease_until)))
+                .col_expr(
+                    outbox::Column::Attempts,
+                    Expr::col(outbox::Column::Attempts).add(1),
+                )
+                .filter(outbox::Column::Id.eq(job.id))
+                .filter(outbox::Column::DoneAt.is_null())
+                .filter(
+                    Condition::any()
+                        .add(outbox::Column::LeaseUntil.is_null())
+                        .add(outbox::Column::LeaseUntil.lt(now)),
+                )
+                .exec(&*tx)
+                .await?;
+            if won.rows_affected != 1 {
+                continue;
+            }
+            let Some(publication_id) = job.publication_id else {
+                continue;
+            };
+            let Some(p) = publication::Entity::find_by_id(publication_id)
+                .one(&*tx)
+                .await?
+            else {
+                continue;
+            };
+            // A publication resolved meanwhile (sent, retracted) needs no sending.
+            if !matches!(
+                p.status.parse(),
+                Ok(PublicationStatus::Queued | PublicationStatus::Sending)
+            ) {
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::DoneAt, Expr::value(Some(now)))
+                    .filter(outbox::Column::Id.eq(job.id))
+                    .exec(&*tx)
+                    .await?;
+                continue;
+            }
+            publication::Entity::update_many()
+                .col_expr(
+                    publication::Column::Status,
+                    Expr::value(PublicationStatus::Sending.as_str()),
+                )
+                .col_expr(
+                    publication::Column::Attempts,
+                    Expr::col(publication::Column::Attempts).add(1),
+                )
+                .col_expr(
+                    publication::Column::Version,
+                    Expr::col(publication::Column::Version).add(1),
+                )
+                .col_expr(publication::Column::UpdatedAt, Expr::value(now))
+                .filter(publication::Column::Id.eq(p.id))
+                .exec(&*tx)
+                .await?;
+            append_event(
+                &*tx,
+                &audit,
+                NewEvent {
+                    request_id: Some(p.request_id),
+                    kind: "publication_claimed",
+                    from_status: None,
+                    to_status: None,
+                    payload: json!({
+                        "publication_id": p.id,
+                        "channel_id": p.channel_id,
+                        "worker": worker,
+                        "lease_until": lease_until,
+                    }),
+                },
+            )
+            .await?;
+            let publication = publication::Entity::find_by_id(p.id)
+                .one(&*tx)
+                .await?
+                .ok_or(ServiceError::NotFound("publication"))?;
+            let channel = channel::Entity::find_by_id(p.channel_id)
+                .one(&*tx)
+                .await?
+                .ok_or(ServiceError::NotFound("channel"))?;
+            let request = request::Entity::find_by_id(p.request_id)
+                .one(&*tx)
+                .await?
+                .ok_or(ServiceError::NotFound("request"))?;
+            let content = content_version::Entity::find()
+                .filter(content_version::Column::RequestId.eq(p.request_id))
+                .filter(content_version::Column::VersionNo.eq(p.content_version))
+                .one(&*tx)
+                .await?
+                .ok_or(ServiceError::NotFound("content version"))?;
+            jobs.push(PublicationJob {
+                job_id: job.id,
+                lease_until,
+                publication,
+                channel,
+                request,
+                content,
+            });
+        }
+        tx.commit().await?;
+        Ok(jobs)
+    }
+
+    /// The worker reports how sending one publication ended.
+    pub async fn report_publication(
+        &self,
+        principal: &Principal,
+        publication_id: i64,
+        outcome: DeliveryOutcome,
+        details: DeliveryDetails,
+    ) -> ServiceResult<publication::Model> {
+        require_worker(principal)?;
+        let p = self.publication(publication_id).await?;
+        let command = Command::RecordDelivery {
+            channel: p.channel_id,
+            outcome,
+        };
+        self.act(
+            principal,
+            p.request_id,
+            None,
+            &[command],
+            ActDetails {
+                delivery: Some(details),
+                ..Default::default()
+            },
+        )
+        .await?;
+        self.publication(publication_id).await
+    }
+
+    /// Staff settle an uncertain publication: it did appear (with its link), or send it again.
+    pub async fn resolve_uncertain_publication(
+        &self,
+        principal: &Principal,
+        publication_id: i64,
+        posted: bool,
+        link: Option<String>,
+    ) -> ServiceResult<publication::Model> {
+        let p = self.publication(publication_id).await?;
+        self.visible_request(principal, p.request_id).await?;
+        let command = Command::ResolveUncertain {
+            channel: p.channel_id,
+            posted,
+        };
+        let details = ActDetails {
+            delivery: Some(DeliveryDetails {
+                link,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        self.act(principal, p.request_id, None, &[command], details)
+            .await?;
+        self.publication(publication_id).await
+    }
+
+    pub async fn publication(&self, id: i64) -> ServiceResult<publication::Model> {
+        publication::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(ServiceError::NotFound("publication"))
+    }
+
+    /// Published requests, newest first: for everyone signed in and for clients with
+    /// `read:published`. Only what went out is shown; nothing of the internal chain.
+    pub async fn published_announcements(
+        &self,
+        principal: &Principal,
+        first: u64,
+        after: Option<i64>,
+    ) -> ServiceResult<Page<Announcement>> {
+        match principal {
+            Principal::Anonymous => return Err(ServiceError::Unauthenticated),
+            Principal::Client { .. } if !principal.has_scope(Scope::ReadPublished) => {
+                return Err(ServiceError::Forbidden(
+                    "this client lacks the read:published scope".into(),
+                ));
+            }
+            _ => {}
+        }
+        let sent = PublicationStatus::Sent.as_str();
+        let mut q = request::Entity::find().filter(
+            request::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(publication::Column::RequestId)
+                    .from(publication::Entity)
+                    .and_where(publication::Column::Status.eq(sent))
+                    .to_owned(),
+            ),
+        );
+        if let Some(cursor) = after {
+            q = q.filter(request::Column::Id.lt(cursor));
+        }
+        let mut requests = q
+            .order_by_desc(request::Column::Id)
+            .limit(first + 1)
+            .all(&self.db.conn)
+            .await?;
+        let has_next = requests.len() as u64 > first;
+        requests.truncate(first as usize);
+        let ids: Vec<i64> = requests.iter().map(|r| r.id).collect();
+        let publications = publication::Entity::find()
+            .filter(publication::Column::RequestId.is_in(ids.clone()))
+            .filter(publication::Column::Status.eq(sent))
+            .order_by_asc(publication::Column::SentAt)
+            .all(&self.db.conn)
+            .await?;
+        let channels: BTreeMap<i64, channel::Model> = channel::Entity::find()
+            .all(&self.db.conn)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let contents = content_version::Entity::find()
+            .filter(content_version::Column::RequestId.is_in(ids))
+            .all(&self.db.conn)
+            .await?;
+        let items = requests
+            .into_iter()
+            .filter_map(|r| {
+                let mine: Vec<_> = publications
+                    .iter()
+                    .filter(|p| p.request_id == r.id)
+                    .filter_map(|p| channels.get(&p.channel_id).map(|c| (p.clone(), c.clone())))
+                    .collect();
+                let version = mine.first().map(|(p, _)| p.content_version)?;
+                let content = contents
+                    .iter()
+                    .find(|c| c.request_id == r.id && c.version_no == version)?
+                    .clone();
+                Some(Announcement {
+                    request: r,
+                    content,
+                    publications: mine,
+                })
+            })
+            .collect();
+        Ok(Page { items, has_next })
+    }
+}

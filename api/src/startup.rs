@@ -1,0 +1,166 @@
+//! Builds a running server from `Settings`: database, migrations, first admin, secrets,
+//! schema and router; then serves until told to stop, finishing requests in flight.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+
+use crate::{
+    auth::{AuthError, jwt::JwtKeys, secret::load_or_create_jwt_secret},
+    config::Settings,
+    db::Db,
+    graphql, http,
+    service::{ServiceError, Services},
+    state::AppState,
+};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("secrets: {0}")]
+    Secret(#[from] AuthError),
+    #[error("first-run set-up failed: {0}")]
+    Setup(#[from] ServiceError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A server bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    pub state: AppState,
+    /// The `admin` account's generated password when this start created it (shown once).
+    pub first_admin_password: Option<String>,
+}
+
+/// The Prometheus recorder is process-wide; several servers in one process (tests) share it.
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder installed first (embedding) only means our figures go there.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Opens the database and applies migrations when configured to.
+pub async fn open_database(settings: &Settings) -> Result<Db, StartupError> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+        path: settings.data_dir.display().to_string(),
+        source,
+    })?;
+    let db = Db::connect(&settings.database_url).await?;
+    if settings.migrate {
+        db.migrate().await?;
+    }
+    Ok(db)
+}
+
+/// The services over an open database, with the token keys loaded or created.
+pub fn services(db: Db, settings: Arc<Settings>) -> Result<Services, StartupError> {
+    let secret = load_or_create_jwt_secret(&settings.data_dir, settings.jwt_secret.as_ref())?;
+    let jwt = JwtKeys::new(
+        &secret,
+        settings.public_url.clone(),
+        format!("{}/graphql", settings.public_url),
+        settings.access_token_ttl,
+    )?;
+    Ok(Services::new(db, settings, Arc::new(jwt)))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let settings = Arc::new(settings);
+        let db = open_database(&settings).await?;
+        let services = services(db.clone(), settings.clone())?;
+        services.seed_sla_overrides().await?;
+        let configured = settings
+            .admin_password
+            .as_ref()
+            .map(|p| secrecy::ExposeSecret::expose_secret(p).to_owned());
+        let first_admin_password = services
+            .ensure_first_admin(configured)
+            .await?
+            .and_then(|(_, p)| p);
+        let schema = graphql::build_schema(services.clone(), &settings);
+        let state = AppState {
+            db,
+            jwt: services.jwt.clone(),
+            settings: settings.clone(),
+            services,
+            schema,
+            metrics: metrics_handle(),
+        };
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    addr: settings.listen,
+                    source,
+                })?;
+        Ok(Self {
+            listener,
+            state,
+            first_admin_password,
+        })
+    }
+
+    /// The address actually bound (port 0 becomes a real port).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting and lets requests in flight finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = http::router(self.state);
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

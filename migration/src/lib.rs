@@ -1,0 +1,29 @@
+//! The database schema of Warta, as sea-orm migrations that run unchanged on SQLite and
+//! PostgreSQL. The tables are described in `docs/data-model.md`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_accounts;
+mod m20261129_000002_channels;
+mod m20261129_000003_requests;
+mod m20261129_000004_publishing;
+mod m20261129_000005_events;
+mod m20261129_000006_settings;
+mod util;
+
+/// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the current schema.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_accounts::Migration),
+            Box::new(m20261129_000002_channels::Migration),
+            Box::new(m20261129_000003_requests::Migration),
+            Box::new(m20261129_000004_publishing::Migration),
+            Box::new(m20261129_000005_events::Migration),
+            Box::new(m20261129_000006_settings::Migration),
+        ]
+    }
+}
