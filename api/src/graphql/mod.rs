@@ -30,6 +30,7 @@ pub fn build_schema(services: Services, settings: &Settings) -> WartaSchema {
         .limit_complexity(settings.graphql_complexity_limit)
         .limit_recursive_depth(32)
         .extension(error::ErrorCodes)
+        .extension(crate::http::TransportProbe)
         .finish()
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP edge: the GraphQL endpoint, health probes, the PWA and the routes other modules
 //! add, under one tracing span and one request id per request.
 
+pub mod attachments;
 pub mod graphql;
 pub mod health;
 
@@ -59,7 +60,7 @@ The API answers at /graphql (GraphiQL in a browser), /healthz and /readyz.
 
 /// The whole HTTP application of `warta serve`.
 pub fn router(state: AppState) -> Router {
-    router_with(state, Router::new())
+    router_with(state, attachments::routes())
 }
 
 /// [`router`] plus `extra` routes (attachment downloads, webhooks, the Telegram sandbox),
@@ -83,7 +84,15 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     };
     let metrics: MetricsRender = {
         let handle = state.metrics.clone();
-        Arc::new(move || handle.render())
+        let db = state.db.clone();
+        // The statement count is this server's own (the recorder is process-wide).
+        Arc::new(move || {
+            format!(
+                "{}# TYPE warta_db_statements_total counter\nwarta_db_statements_total {}\n",
+                handle.render(),
+                db.statements_run()
+            )
+        })
     };
     let routes = Router::new()
         .merge(graphql_routes(state.schema.clone(), authenticate, limits))

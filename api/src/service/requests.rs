@@ -356,6 +356,7 @@ impl Services {
             )));
         }
         let mut state = load_state(&*tx, &row).await?;
+        check_forward_targets(&*tx, &state, commands, Utc::now()).await?;
         let standards = self.sla_context(&*tx).await?;
         let now = Utc::now();
         let mut change = Change {
@@ -1015,6 +1016,41 @@ impl Services {
         tx.commit().await?;
         Ok(d)
     }
+}
+
+/// What the pure rules cannot know: a named recipient must be an active holder of the next
+/// step's role, and a due time must lie ahead.
+async fn check_forward_targets(
+    db: &impl ConnectionTrait,
+    state: &RequestState,
+    commands: &[Command],
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    for command in commands {
+        let Command::Forward { to_user, note, .. } = command else {
+            continue;
+        };
+        if note.due_at.is_some_and(|due| due <= now) {
+            return Err(ServiceError::BadInput("dueAt must be in the future".into()));
+        }
+        let (Some(user_id), Some(next)) = (to_user, state.status.step().and_then(Step::next))
+        else {
+            continue;
+        };
+        let active = entity::user::Entity::find_by_id(*user_id)
+            .one(db)
+            .await?
+            .is_some_and(|u| u.active);
+        let role = next.holder_role();
+        if !active || !roles_of(db, *user_id).await?.contains(&role) {
+            return Err(ServiceError::BadInput(format!(
+                "the recipient must be an active {} (step {})",
+                role.as_str(),
+                next.number()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn row_is_terminal(row: &request::Model) -> bool {

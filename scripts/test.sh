@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: formatting and lints, unit tests, and the end-to-end suite once
+# on SQLite and once on PostgreSQL. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth); start the local cluster if it is down.
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  cargo install cargo-nextest --locked
+fi
+
+cargo fmt --all --check
+# One build serves clippy, the unit tests and both end-to-end passes.
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== unit tests and end-to-end tests on SQLite =="
+WARTA_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
+
+echo "== end-to-end tests on PostgreSQL =="
+WARTA_TEST_DB=postgres cargo nextest run -p warta-tests --locked --no-fail-fast
