@@ -248,12 +248,7 @@ fn parse_ids(ids: &[ID], what: &str) -> Result<Vec<i64>> {
 }
 
 async fn audit(ctx: &Context<'_>) -> Result<Audit> {
-    let p = principal(ctx);
-    let name = match p.user_id() {
-        Some(id) => Some(services(ctx)?.user_by_id(id).await?.username),
-        None => None,
-    };
-    Ok(Audit::of(&p, name.as_deref())?)
+    Ok(services(ctx)?.audit_of(&principal(ctx)).await?)
 }
 
 /// Runs workflow commands on a request and returns it as it is afterwards.

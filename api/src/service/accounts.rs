@@ -20,8 +20,7 @@ use crate::{
         },
     },
     service::{
-        Audit, ServiceError, ServiceResult, Services,
-        audit::{NewEvent, append_event},
+        Audit, ServiceError, ServiceResult, Services, audit::append_admin_event,
         error::check_required,
     },
     workflow::Role,
@@ -123,16 +122,11 @@ impl Services {
         self.throttle.record_success(&username, addr);
         let tx = self.db.begin_write().await?;
         let tokens = self.open_session(&*tx, user, None).await?;
-        append_event(
+        append_admin_event(
             &*tx,
             &Audit::user(tokens.user.id, &tokens.user.username),
-            NewEvent {
-                request_id: None,
-                kind: "signed_in",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "address": addr.map(|a| a.to_string()) }),
-            },
+            "signed_in",
+            json!({ "address": addr.map(|a| a.to_string()) }),
         )
         .await?;
         tx.commit().await?;
@@ -186,16 +180,11 @@ impl Services {
         };
         if row.used_at.is_some() || row.revoked_at.is_some() {
             revoke_family(&*tx, &row.family_id, now).await?;
-            append_event(
+            append_admin_event(
                 &*tx,
                 &Audit::system(),
-                NewEvent {
-                    request_id: None,
-                    kind: "refresh_token_reused",
-                    from_status: None,
-                    to_status: None,
-                    payload: json!({ "user_id": row.user_id, "family": row.family_id }),
-                },
+                "refresh_token_reused",
+                json!({ "user_id": row.user_id, "family": row.family_id }),
             )
             .await?;
             tx.commit().await?;
@@ -237,16 +226,15 @@ impl Services {
             return Ok(false);
         };
         revoke_family(&*tx, &row.family_id, Utc::now()).await?;
-        append_event(
+        let username = user::Entity::find_by_id(user_id)
+            .one(&*tx)
+            .await?
+            .map(|u| u.username);
+        append_admin_event(
             &*tx,
-            &Audit::user(user_id, "user"),
-            NewEvent {
-                request_id: None,
-                kind: "signed_out",
-                from_status: None,
-                to_status: None,
-                payload: json!({}),
-            },
+            &Audit::user(user_id, username.as_deref().unwrap_or("user")),
+            "signed_out",
+            json!({ "family": row.family_id }),
         )
         .await?;
         tx.commit().await?;
@@ -290,16 +278,11 @@ impl Services {
             .filter(refresh_token::Column::RevokedAt.is_null())
             .exec(&*tx)
             .await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "password_changed",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "user_id": user.id }),
-            },
+            "password_changed",
+            json!({ "user_id": user.id }),
         )
         .await?;
         tx.commit().await?;
@@ -425,20 +408,15 @@ impl Services {
         for role in &input.roles {
             insert_role(&*tx, user.id, *role).await?;
         }
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "user_created",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "user_id": user.id,
-                    "username": user.username,
-                    "roles": input.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                }),
-            },
+            "user_created",
+            json!({
+                "user_id": user.id,
+                "username": user.username,
+                "roles": input.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -486,21 +464,16 @@ impl Services {
         }
         active_model.updated_at = Set(Utc::now());
         let updated = active_model.update(&*tx).await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "user_updated",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "user_id": user.id,
-                    "full_name": full_name,
-                    "unit": unit,
-                    "active": active,
-                }),
-            },
+            "user_updated",
+            json!({
+                "user_id": user.id,
+                "full_name": full_name,
+                "unit": unit,
+                "active": active,
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -549,23 +522,18 @@ impl Services {
                 "a user needs at least one role".into(),
             ));
         }
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: if grant {
-                    "roles_granted"
-                } else {
-                    "roles_revoked"
-                },
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "user_id": user.id,
-                    "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                }),
+            if grant {
+                "roles_granted"
+            } else {
+                "roles_revoked"
             },
+            json!({
+                "user_id": user.id,
+                "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -664,16 +632,11 @@ impl Services {
         }
         .insert(&*tx)
         .await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "client_created",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "client_id": client.client_id, "scopes": client.scopes }),
-            },
+            "client_created",
+            json!({ "client_id": client.client_id, "scopes": client.scopes }),
         )
         .await?;
         tx.commit().await?;
@@ -702,16 +665,11 @@ impl Services {
         let mut active: api_client::ActiveModel = client.clone().into();
         active.revoked_at = Set(Some(Utc::now()));
         let client = active.update(&*tx).await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "client_revoked",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "client_id": client.client_id }),
-            },
+            "client_revoked",
+            json!({ "client_id": client.client_id }),
         )
         .await?;
         tx.commit().await?;

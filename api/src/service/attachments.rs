@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::{
     auth::Principal,
     service::{
-        Audit, ServiceError, ServiceResult, Services,
+        ServiceError, ServiceResult, Services,
         audit::{NewEvent, append_event},
         error::check_required,
     },
@@ -111,10 +111,7 @@ impl Services {
             }
         }
         let stored = self.attachments.put_bytes(&bytes).await?;
-        let audit = match principal {
-            Principal::User { id, .. } => Audit::user(*id, "user"),
-            other => Audit::of(other, None)?,
-        };
+        let audit = self.audit_of(principal).await?;
         let tx = self.db.begin_write().await?;
         let row = attachment::ActiveModel {
             request_id: Set(request_id),

@@ -2,7 +2,7 @@
 //! state-changing use case calls inside its transaction.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde_json::Value;
 
 use crate::{
@@ -65,6 +65,22 @@ impl Audit {
     }
 }
 
+impl crate::service::Services {
+    /// The actor of a principal's changes, with the person's username as its label.
+    pub async fn audit_of(&self, principal: &Principal) -> ServiceResult<Audit> {
+        match principal {
+            Principal::User { id, .. } => {
+                let user = entity::user::Entity::find_by_id(*id)
+                    .one(&self.db.conn)
+                    .await?
+                    .ok_or(ServiceError::Unauthenticated)?;
+                Ok(Audit::user(user.id, &user.username))
+            }
+            other => Audit::of(other, None),
+        }
+    }
+}
+
 /// One entry for the append-only event log.
 pub struct NewEvent<'a> {
     pub request_id: Option<i64>,
@@ -96,6 +112,27 @@ pub async fn append_event(
     .insert(db)
     .await?;
     Ok(row)
+}
+
+/// Appends an event that concerns no request (accounts, channels, settings).
+pub async fn append_admin_event(
+    db: &impl ConnectionTrait,
+    audit: &Audit,
+    kind: &str,
+    payload: Value,
+) -> ServiceResult<entity::event::Model> {
+    append_event(
+        db,
+        audit,
+        NewEvent {
+            request_id: None,
+            kind,
+            from_status: None,
+            to_status: None,
+            payload,
+        },
+    )
+    .await
 }
 
 /// Topics of outbox rows: what another part of the system must act on.

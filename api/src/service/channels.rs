@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::service::{
     Audit, ServiceError, ServiceResult, Services,
-    audit::{NewEvent, append_event},
+    audit::append_admin_event,
     error::{check_len, check_required},
 };
 
@@ -101,16 +101,11 @@ impl Services {
         }
         .insert(&*tx)
         .await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "channel_created",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "channel_id": row.id, "name": row.name, "chat_ref": row.chat_ref }),
-            },
+            "channel_created",
+            json!({ "channel_id": row.id, "name": row.name, "chat_ref": row.chat_ref }),
         )
         .await?;
         tx.commit().await?;
@@ -164,21 +159,16 @@ impl Services {
         }
         active.updated_at = Set(Utc::now());
         let row = active.update(&*tx).await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "channel_updated",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "channel_id": row.id,
-                    "name": row.name,
-                    "chat_ref": row.chat_ref,
-                    "active": row.active,
-                }),
-            },
+            "channel_updated",
+            json!({
+                "channel_id": row.id,
+                "name": row.name,
+                "chat_ref": row.chat_ref,
+                "active": row.active,
+            }),
         )
         .await?;
         tx.commit().await?;

@@ -11,10 +11,8 @@ use serde_json::json;
 
 use crate::{
     service::{
-        Audit, ServiceError, ServiceResult, Services,
-        audit::{NewEvent, append_event},
-        error::check_required,
-        requests::SlaContext,
+        Audit, ServiceError, ServiceResult, Services, audit::append_admin_event,
+        error::check_required, requests::SlaContext,
     },
     workflow::{
         Step,
@@ -115,20 +113,15 @@ impl Services {
         active.updated_at = Set(Utc::now());
         active.updated_by = Set(audit.user_id);
         let row = active.update(&*tx).await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "sla_standard_changed",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "step": step.number(),
-                    "before": { "minutes": before.0, "working_hours_only": before.1 },
-                    "after": { "minutes": minutes, "working_hours_only": working_hours_only },
-                }),
-            },
+            "sla_standard_changed",
+            json!({
+                "step": step.number(),
+                "before": { "minutes": before.0, "working_hours_only": before.1 },
+                "after": { "minutes": minutes, "working_hours_only": working_hours_only },
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -168,20 +161,15 @@ impl Services {
             .insert(&*tx)
             .await?;
         }
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "calendar_changed",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "working_days": new.working_days,
-                    "work_start": new.work_start,
-                    "work_end": new.work_end,
-                }),
-            },
+            "calendar_changed",
+            json!({
+                "working_days": new.working_days,
+                "work_start": new.work_start,
+                "work_end": new.work_end,
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -211,16 +199,11 @@ impl Services {
         }
         .insert(&*tx)
         .await?;
-        append_event(
+        append_admin_event(
             &*tx,
             audit,
-            NewEvent {
-                request_id: None,
-                kind: "holiday_set",
-                from_status: None,
-                to_status: None,
-                payload: json!({ "date": date, "name": row.name }),
-            },
+            "holiday_set",
+            json!({ "date": date, "name": row.name }),
         )
         .await?;
         tx.commit().await?;
@@ -235,18 +218,7 @@ impl Services {
             .rows_affected
             > 0;
         if removed {
-            append_event(
-                &*tx,
-                audit,
-                NewEvent {
-                    request_id: None,
-                    kind: "holiday_removed",
-                    from_status: None,
-                    to_status: None,
-                    payload: json!({ "date": date }),
-                },
-            )
-            .await?;
+            append_admin_event(&*tx, audit, "holiday_removed", json!({ "date": date })).await?;
         }
         tx.commit().await?;
         Ok(removed)
