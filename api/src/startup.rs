@@ -15,6 +15,9 @@ use crate::{
     state::AppState,
 };
 
+/// How long a stop waits for requests in flight.
+pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -127,18 +130,38 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes, then stops accepting and lets requests in flight finish.
+    /// Serves until `shutdown` completes, then stops accepting and lets requests in flight
+    /// finish. Connections still open after [`DRAIN_TIMEOUT`] (an idle WebSocket, a client
+    /// that never reads) are dropped, so a stop always ends.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = http::router(self.state);
-        axum::serve(
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping_tx.send(());
+        };
+        let serve = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_graceful_shutdown(signal);
+        let deadline = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(DRAIN_TIMEOUT).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = serve => result,
+            () = deadline => {
+                tracing::warn!("connections still open after {DRAIN_TIMEOUT:?}; stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
 
