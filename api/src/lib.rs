@@ -15,5 +15,6 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod telegram;
 pub mod telemetry;
 pub mod workflow;

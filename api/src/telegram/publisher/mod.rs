@@ -1,0 +1,6 @@
+//! The publisher: takes publication jobs, turns content into Telegram messages, paces itself
+//! under Telegram's limits and reports each outcome. These modules are its pure parts.
+
+pub mod classify;
+pub mod pacing;
+pub mod render;

@@ -1,0 +1,408 @@
+//! The sandbox's public data: what the control API takes (new chats, users, membership,
+//! simulated user activity, faults) and what it shows (chats and everything they received).
+//! The same types serve Rust callers (`Sandbox::create_chat`, `Sandbox::messages`, …).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{entities::MessageEntity, media::FileKind};
+
+/// The four kinds of Telegram chats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatType {
+    Private,
+    Group,
+    Supergroup,
+    Channel,
+}
+
+impl ChatType {
+    /// The word the real error texts use (`bot is not a member of the channel chat`).
+    pub fn error_word(self) -> &'static str {
+        match self {
+            Self::Private => "private",
+            Self::Group => "group",
+            Self::Supergroup => "supergroup",
+            Self::Channel => "channel",
+        }
+    }
+
+    /// Groups, supergroups and channels share the 20-a-minute limit.
+    pub fn is_multi_user(self) -> bool {
+        !matches!(self, Self::Private)
+    }
+
+    /// Channels and supergroups number their messages themselves; private chats and basic
+    /// groups share one counter per bot.
+    pub fn has_own_message_ids(self) -> bool {
+        matches!(self, Self::Supergroup | Self::Channel)
+    }
+}
+
+/// An administrator's rights; omitted fields default to granted, except promoting others
+/// and anonymity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AdminRights {
+    pub is_anonymous: bool,
+    pub can_manage_chat: bool,
+    pub can_change_info: bool,
+    pub can_post_messages: bool,
+    pub can_edit_messages: bool,
+    pub can_delete_messages: bool,
+    pub can_invite_users: bool,
+    pub can_restrict_members: bool,
+    pub can_pin_messages: bool,
+    pub can_promote_members: bool,
+    pub can_manage_video_chats: bool,
+    pub can_post_stories: bool,
+    pub can_edit_stories: bool,
+    pub can_delete_stories: bool,
+    pub can_manage_topics: bool,
+}
+
+impl Default for AdminRights {
+    fn default() -> Self {
+        Self {
+            is_anonymous: false,
+            can_manage_chat: true,
+            can_change_info: true,
+            can_post_messages: true,
+            can_edit_messages: true,
+            can_delete_messages: true,
+            can_invite_users: true,
+            can_restrict_members: true,
+            can_pin_messages: true,
+            can_promote_members: false,
+            can_manage_video_chats: true,
+            can_post_stories: true,
+            can_edit_stories: true,
+            can_delete_stories: true,
+            can_manage_topics: true,
+        }
+    }
+}
+
+/// The bot's standing in a chat.
+///
+/// `left` means the bot knows the chat but is not in it (it was removed, or left), so sends
+/// answer `bot is not a member of the … chat`; `none` means it never was, so a chat without a
+/// public username is invisible to it (`chat not found`), as on the real server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BotMembership {
+    Administrator(AdminRights),
+    Member,
+    Left,
+    Kicked,
+    None,
+}
+
+impl BotMembership {
+    pub fn admin() -> Self {
+        Self::Administrator(AdminRights::default())
+    }
+
+    pub fn rights(&self) -> Option<&AdminRights> {
+        match self {
+            Self::Administrator(rights) => Some(rights),
+            _ => None,
+        }
+    }
+
+    pub fn is_present(&self) -> bool {
+        matches!(self, Self::Administrator(_) | Self::Member)
+    }
+}
+
+/// `POST /control/chats`: a group, supergroup or channel (private chats come with users).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct NewChat {
+    #[serde(rename = "type")]
+    pub kind: ChatType,
+    /// Chosen by the sandbox when omitted (channels and supergroups get `-100…` ids).
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub title: String,
+    /// Without the `@`; channels and supergroups only.
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Defaults to administrator (all posting rights) in channels, member elsewhere.
+    #[serde(default)]
+    pub bot: Option<BotMembership>,
+}
+
+/// `POST /control/users`: a person who may write to the bot.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct NewUser {
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub language_code: Option<String>,
+    /// Whether the user already started the bot; until then the bot cannot write first.
+    #[serde(default)]
+    pub started: bool,
+}
+
+/// A file a simulated user sends: given bytes (base64) or `size` generated bytes.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FileSpec {
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub content_base64: Option<String>,
+    /// Bytes to generate when no content is given (a photo gets a valid image header).
+    pub size: Option<u64>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration: Option<u32>,
+}
+
+/// `POST /control/users/{id}/messages`: a user writes to the bot.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct UserMessage {
+    /// The private chat with the bot when omitted; else a group the user writes in.
+    pub chat_id: Option<i64>,
+    pub text: Option<String>,
+    pub photo: Option<FileSpec>,
+    pub video: Option<FileSpec>,
+    pub document: Option<FileSpec>,
+    pub caption: Option<String>,
+    pub media_group_id: Option<String>,
+    pub reply_to_message_id: Option<i32>,
+}
+
+/// One item of a simulated album.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct AlbumItem {
+    #[serde(rename = "type")]
+    pub kind: FileKind,
+    #[serde(flatten)]
+    pub file: FileSpec,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// `POST /control/users/{id}/album`: several messages sharing one `media_group_id`, each
+/// its own update (as bots receive albums).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct UserAlbum {
+    #[serde(default)]
+    pub chat_id: Option<i64>,
+    #[serde(default)]
+    pub media_group_id: Option<String>,
+    pub items: Vec<AlbumItem>,
+}
+
+/// `POST /control/users/{id}/callback`: the user presses an inline button.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ButtonPress {
+    #[serde(default)]
+    pub chat_id: Option<i64>,
+    pub message_id: i32,
+    /// Any string: a forged or stale `callback_data` is possible on the real service too.
+    pub data: String,
+}
+
+/// `POST /control/chats/{chat}/posts`: someone other than the bot posts in a channel.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ChannelPost {
+    pub text: String,
+}
+
+/// An injected fault.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer this error instead of running the call (nothing is stored).
+    Error {
+        error_code: u16,
+        description: String,
+        #[serde(default)]
+        parameters: Option<Value>,
+    },
+    /// Run the call (it is stored), then answer only after `delay_ms`, or never (until
+    /// reset) when it is omitted: the client's read timeout fires first. With
+    /// `accept: false` the call runs only when the delay is over.
+    Hang {
+        #[serde(default = "yes")]
+        accept: bool,
+        #[serde(default)]
+        delay_ms: Option<u64>,
+    },
+    /// Close the connection without an answer, after running the call unless
+    /// `accept: false`.
+    Drop {
+        #[serde(default = "yes")]
+        accept: bool,
+    },
+    /// nginx's HTML 502 page; the call runs first only with `accept: true`.
+    BadGateway {
+        #[serde(default)]
+        accept: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `POST /control/faults`: the next `times` calls of `method` (optionally only those for
+/// `chat_id`, as the request names it) meet `fault`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct NewFault {
+    pub method: String,
+    #[serde(default = "one")]
+    pub times: u32,
+    #[serde(default)]
+    pub chat_id: Option<Value>,
+    pub fault: Fault,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A fault waiting for its calls.
+#[derive(Clone, Debug, Serialize)]
+pub struct FaultView {
+    pub id: u64,
+    pub method: String,
+    pub remaining: u32,
+    pub chat_id: Option<String>,
+    pub fault: Fault,
+}
+
+/// A chat as the control API shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ChatView {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: ChatType,
+    pub title: Option<String>,
+    pub username: Option<String>,
+    pub bot: BotMembership,
+    pub migrated_to_chat_id: Option<i64>,
+    pub migrated_from_chat_id: Option<i64>,
+    /// Messages stored in the chat, deleted ones included.
+    pub message_count: usize,
+}
+
+/// A user as the control API shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UserView {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub username: Option<String>,
+    pub language_code: Option<String>,
+    pub started: bool,
+    pub blocked: bool,
+}
+
+/// A stored file, as a message shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MediaView {
+    pub kind: FileKind,
+    pub file_id: String,
+    pub file_unique_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: Option<String>,
+    pub file_size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration: Option<u32>,
+    /// For a photo: every size's `file_id`, smallest first (the last is `file_id`).
+    pub sizes: Vec<String>,
+}
+
+/// How the bot sent a text or caption: the raw string and its `parse_mode`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SentAs {
+    pub method: String,
+    pub parse_mode: Option<String>,
+    /// The text or caption exactly as the request carried it (the HTML, for `HTML`).
+    pub raw: Option<String>,
+    pub disable_notification: bool,
+    pub protect_content: bool,
+    pub link_preview_options: Option<Value>,
+}
+
+/// One edit: the state the message took.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct EditView {
+    pub date: i64,
+    pub method: String,
+    pub text: Option<String>,
+    pub caption: Option<String>,
+    pub entities: Vec<MessageEntity>,
+    pub raw: Option<String>,
+    pub parse_mode: Option<String>,
+    pub reply_markup: Option<Value>,
+}
+
+/// Everything about one message a chat received.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MessageView {
+    pub message_id: i32,
+    pub chat_id: i64,
+    pub date: i64,
+    /// Sent by the bot (through the Bot API), not by a simulated person.
+    pub from_bot: bool,
+    pub from_user_id: Option<i64>,
+    /// `text`, `photo`, `video`, `document` or `service`.
+    pub kind: String,
+    pub text: Option<String>,
+    pub caption: Option<String>,
+    /// The entities of the text or caption, UTF-16 offsets as the Bot API gives them.
+    pub entities: Vec<MessageEntity>,
+    /// The text or caption with its entities rendered as Telegram HTML.
+    pub html: Option<String>,
+    pub sent_as: Option<SentAs>,
+    pub media: Option<MediaView>,
+    pub media_group_id: Option<String>,
+    pub reply_markup: Option<Value>,
+    pub reply_to_message_id: Option<i32>,
+    pub has_spoiler: bool,
+    pub show_caption_above_media: bool,
+    pub edit_date: Option<i64>,
+    pub edits: Vec<EditView>,
+    pub deleted: bool,
+    pub deleted_at: Option<i64>,
+    /// Service content (`migrate_to_chat_id`, …).
+    pub service: Option<Value>,
+}
+
+/// A Bot API call as the sandbox answered it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CallView {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub method: String,
+    pub chat_id: Option<String>,
+    pub status: u16,
+    pub description: Option<String>,
+    /// The injected fault that met this call, if any.
+    pub fault: Option<String>,
+}
+
+/// A callback query and the bot's answer to it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CallbackView {
+    pub id: String,
+    pub from_user_id: i64,
+    pub chat_id: i64,
+    pub message_id: i32,
+    pub data: String,
+    pub date: i64,
+    pub answer: Option<Value>,
+}
