@@ -49,6 +49,19 @@ async fn serve_command(
             "\nFirst start: created the account `admin` with password: {password}\nChange it after signing in.\n"
         );
     }
+    if let Some(mode) = &app.sandbox {
+        let base = format!("http://{}", app.local_addr());
+        println!("Sandbox mode: the Telegram Bot API sandbox is at {base}/telegram-sandbox/");
+        println!("  bot token: {}", mode.bot_token);
+        println!("  Bot API:   {base}/telegram-sandbox/bot<token>/<method>");
+        println!(
+            "  accounts (password `sandbox`): requester, vice_rector, bureau_head, pkih_coordinator, humas_deputy, staff, admin"
+        );
+        if !mode.seeded_accounts.is_empty() {
+            println!("  created now: {}", mode.seeded_accounts.join(", "));
+        }
+        println!();
+    }
     tracing::info!(address = %app.local_addr(), "warta is listening");
     app.run_until(startup::shutdown_signal())
         .await

@@ -85,6 +85,21 @@ pub struct ServeArgs {
     /// Do not apply migrations on start.
     #[arg(long, env = "WARTA_NO_MIGRATE")]
     pub no_migrate: bool,
+    /// Run with the built-in Telegram sandbox at `/telegram-sandbox/` and one account per
+    /// role (password `sandbox`), so the whole SOP can be walked with no Telegram at all.
+    #[arg(long, env = "WARTA_SANDBOX")]
+    pub sandbox: bool,
+    /// The bot's token. With --sandbox, the sandbox's bot answers to it (default: generated).
+    #[arg(long, env = "TELEGRAM_BOT_TOKEN", hide_env_values = true)]
+    pub telegram_bot_token: Option<SecretString>,
+    /// Base URL of the Bot API: Telegram itself, a self-hosted `telegram-bot-api` server, or
+    /// any server speaking the Bot API. With --sandbox, the built-in sandbox.
+    #[arg(
+        long,
+        env = "TELEGRAM_API_URL",
+        default_value = "https://api.telegram.org"
+    )]
+    pub telegram_api_url: String,
     /// Directory of the built PWA served at `/`.
     #[arg(long, env = "WARTA_PWA_DIR", default_value = "pwa/dist")]
     pub pwa_dir: PathBuf,
@@ -198,6 +213,9 @@ pub struct Settings {
     pub graphql_depth_limit: usize,
     pub graphql_complexity_limit: usize,
     pub sla_minutes: Option<[u32; 7]>,
+    pub sandbox: bool,
+    pub telegram_bot_token: Option<SecretString>,
+    pub telegram_api_url: String,
 }
 
 /// A setting that cannot be used; `warta` refuses to start with it.
@@ -241,6 +259,9 @@ impl Settings {
             graphql_depth_limit: t.graphql_depth_limit,
             graphql_complexity_limit: t.graphql_complexity_limit,
             sla_minutes,
+            sandbox: serve.sandbox,
+            telegram_bot_token: serve.telegram_bot_token.clone(),
+            telegram_api_url: serve.telegram_api_url.trim_end_matches('/').to_owned(),
         };
         settings.validate()?;
         Ok(settings)
@@ -304,6 +325,9 @@ impl ServeArgs {
             public_url: "http://127.0.0.1:8080".into(),
             admin_password: None,
             no_migrate: false,
+            sandbox: false,
+            telegram_bot_token: None,
+            telegram_api_url: "https://api.telegram.org".into(),
             pwa_dir: PathBuf::from("pwa/dist"),
             tuning: Tuning {
                 agenda_pattern: "{seq:4}/HM/{year}".into(),

@@ -32,6 +32,8 @@ pub enum StartupError {
     Secret(#[from] AuthError),
     #[error("first-run set-up failed: {0}")]
     Setup(#[from] ServiceError),
+    #[error("sandbox: {0}")]
+    Sandbox(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -45,7 +47,26 @@ pub struct Application {
     pub state: AppState,
     /// The `admin` account's generated password when this start created it (shown once).
     pub first_admin_password: Option<String>,
+    /// In sandbox mode, the built-in Bot API and what was seeded for it.
+    pub sandbox: Option<SandboxMode>,
 }
+
+/// What `--sandbox` set up.
+#[derive(Clone)]
+pub struct SandboxMode {
+    pub sandbox: crate::telegram::sandbox::Sandbox,
+    /// The token the sandbox's bot answers to.
+    pub bot_token: String,
+    /// Accounts created at this start (all have the password `sandbox`).
+    pub seeded_accounts: Vec<String>,
+}
+
+/// The channels a sandbox starts with: (title, @username).
+const SANDBOX_CHANNELS: [(&str, &str); 3] = [
+    ("Info Universitas Jember", "info_unej"),
+    ("Humas UNEJ", "humas_unej"),
+    ("Kabar Mahasiswa UNEJ", "kabar_mahasiswa_unej"),
+];
 
 /// The Prometheus recorder is process-wide; several servers in one process (tests) share it.
 fn metrics_handle() -> PrometheusHandle {
@@ -92,6 +113,12 @@ impl Application {
         let db = open_database(&settings).await?;
         let services = services(db.clone(), settings.clone())?;
         services.seed_sla_overrides().await?;
+        // Sandbox accounts first, so the sandbox's `admin` has the password `sandbox` too.
+        let sandbox = if settings.sandbox {
+            Some(prepare_sandbox(&services).await?)
+        } else {
+            None
+        };
         let configured = settings
             .admin_password
             .as_ref()
@@ -120,6 +147,7 @@ impl Application {
             listener,
             state,
             first_admin_password,
+            sandbox,
         })
     }
 
@@ -137,7 +165,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = http::router(self.state);
+        let mut extra = http::attachments::routes();
+        if let Some(mode) = &self.sandbox {
+            extra = extra.nest_service("/telegram-sandbox", mode.sandbox.router());
+        }
+        let router = http::router_with(self.state, extra);
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             shutdown.await;
@@ -163,6 +195,57 @@ impl Application {
             }
         }
     }
+}
+
+/// Sets up sandbox mode: the Bot API sandbox with a few channels where the bot is an
+/// administrator, those channels registered in Warta, and one account per role.
+async fn prepare_sandbox(services: &Services) -> Result<SandboxMode, StartupError> {
+    use crate::telegram::sandbox::{
+        Sandbox,
+        model::{ChatType, NewChat},
+    };
+    let bot_token = match &services.settings.telegram_bot_token {
+        Some(token) => secrecy::ExposeSecret::expose_secret(token).to_owned(),
+        None => format!(
+            "{}:{}",
+            7_000_000_000u64 + u64::from(rand::random::<u32>()),
+            crate::auth::password::generate_secret(26)
+        ),
+    };
+    let sandbox = Sandbox::new(bot_token.clone(), "warta_sandbox_bot".into());
+    let existing = services.channels(true).await?;
+    for (title, username) in SANDBOX_CHANNELS {
+        let chat = sandbox
+            .create_chat(NewChat {
+                kind: ChatType::Channel,
+                id: None,
+                title: title.into(),
+                username: Some(username.into()),
+                description: None,
+                bot: None,
+            })
+            .map_err(|e| StartupError::Sandbox(format!("{e:?}")))?;
+        let chat_ref = format!("@{username}");
+        if !existing.iter().any(|c| c.chat_ref == chat_ref) {
+            services
+                .create_channel(
+                    crate::service::channels::ChannelInput {
+                        name: Some(title.into()),
+                        chat_ref: Some(chat_ref),
+                        ..Default::default()
+                    },
+                    &crate::service::Audit::system(),
+                )
+                .await?;
+        }
+        tracing::debug!(chat_id = chat.id, "sandbox channel ready");
+    }
+    let seeded_accounts = services.seed_sandbox_accounts().await?;
+    Ok(SandboxMode {
+        sandbox,
+        bot_token,
+        seeded_accounts,
+    })
 }
 
 /// Completes on SIGTERM or Ctrl-C.

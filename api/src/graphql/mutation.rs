@@ -712,6 +712,23 @@ impl Mutation {
         ))
     }
 
+    /// The worker could not send, for certain (e.g. rate limited): queue it again later.
+    #[graphql(guard = "Allow::scopes(&[crate::auth::Scope::Worker])")]
+    async fn retry_publication_later(
+        &self,
+        ctx: &Context<'_>,
+        publication_id: ID,
+        after_seconds: i32,
+        error: String,
+    ) -> Result<Publication> {
+        let id = parse_id(&publication_id, "publication")?;
+        Ok(Publication(
+            services(ctx)?
+                .retry_publication_later(&principal(ctx), id, i64::from(after_seconds), &error)
+                .await?,
+        ))
+    }
+
     /// Staff settle an uncertain publication.
     #[graphql(guard = "Allow::roles(STAFF)")]
     async fn resolve_uncertain_publication(

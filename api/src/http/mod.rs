@@ -218,10 +218,22 @@ impl<B> MakeSpan<B> for HttpSpan {
         tracing::info_span!(
             "http",
             method = %http_req.method(),
-            path = %http_req.uri().path(),
+            path = %redact_bot_token(http_req.uri().path()),
             request_id,
             status = tracing::field::Empty,
         )
+    }
+}
+
+/// Bot API paths carry the bot token (`/bot<token>/<method>`); logs get `/bot<redacted>/…`.
+fn redact_bot_token(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.find("/bot") {
+        Some(start) if path[start + 4..].contains(':') => {
+            let rest = &path[start + 4..];
+            let end = rest.find('/').unwrap_or(rest.len());
+            format!("{}/bot<redacted>{}", &path[..start], &rest[end..]).into()
+        }
+        _ => path.into(),
     }
 }
 

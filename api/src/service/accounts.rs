@@ -61,6 +61,10 @@ pub struct CreatedClient {
     pub secret: String,
 }
 
+/// The password of the accounts `warta serve --sandbox` seeds. It is refused whenever the
+/// server runs outside sandbox mode, so a database once used for a demo is not left open.
+pub const SANDBOX_PASSWORD: &str = "sandbox";
+
 /// Usernames are compared case-insensitively and stored in lower case.
 fn normalise_username(username: &str) -> String {
     username.trim().to_lowercase()
@@ -104,8 +108,15 @@ impl Services {
             .filter(user::Column::Username.eq(&username))
             .one(&self.db.conn)
             .await?;
+        let sandbox_password_refused = !self.settings.sandbox && password == SANDBOX_PASSWORD;
         let user = match found {
-            Some(u) if u.active && verify_password(&u.password_hash, password) => u,
+            Some(u)
+                if u.active
+                    && !sandbox_password_refused
+                    && verify_password(&u.password_hash, password) =>
+            {
+                u
+            }
             Some(_) => {
                 self.throttle
                     .record_failure(&username, addr, Instant::now());
@@ -601,6 +612,57 @@ impl Services {
         Ok(Some((created.user.username, created.generated_password)))
     }
 
+    /// Sandbox mode: one account per role, named after the role, with [`SANDBOX_PASSWORD`].
+    /// Existing accounts are left as they are. Returns the usernames created.
+    pub async fn seed_sandbox_accounts(&self) -> ServiceResult<Vec<String>> {
+        let mut created = Vec::new();
+        for role in Role::ALL {
+            let username = role.as_str();
+            let exists = user::Entity::find()
+                .filter(user::Column::Username.eq(username))
+                .count(&self.db.conn)
+                .await?
+                > 0;
+            if exists {
+                continue;
+            }
+            let hash = hash_password(SANDBOX_PASSWORD)?;
+            let tx = self.db.begin_write().await?;
+            let now = Utc::now();
+            let row = user::ActiveModel {
+                username: Set(username.to_owned()),
+                full_name: Set(sandbox_full_name(role).to_owned()),
+                unit: Set(Some(
+                    if role == Role::Requester {
+                        "Fakultas Teknik"
+                    } else {
+                        "BPKH Universitas Jember"
+                    }
+                    .to_owned(),
+                )),
+                password_hash: Set(hash),
+                active: Set(true),
+                locale: Set("id".into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            insert_role(&*tx, row.id, role).await?;
+            append_admin_event(
+                &*tx,
+                &Audit::system(),
+                "sandbox_account_created",
+                json!({ "user_id": row.id, "username": username }),
+            )
+            .await?;
+            tx.commit().await?;
+            created.push(username.to_owned());
+        }
+        Ok(created)
+    }
+
     /// Registers an API client with scopes; returns its secret once.
     pub async fn create_client(
         &self,
@@ -674,6 +736,19 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(client)
+    }
+}
+
+/// Display names of the sandbox's accounts, after the SOP's offices.
+fn sandbox_full_name(role: Role) -> &'static str {
+    match role {
+        Role::Requester => "Pemohon (Sandbox)",
+        Role::ViceRector => "Wakil Rektor III (Sandbox)",
+        Role::BureauHead => "Kepala BPKH (Sandbox)",
+        Role::PkihCoordinator => "Koordinator PKIH (Sandbox)",
+        Role::HumasDeputy => "Wakil Koordinator Humas (Sandbox)",
+        Role::Staff => "Petugas Humas (Sandbox)",
+        Role::Admin => "Administrator (Sandbox)",
     }
 }
 

@@ -40,6 +40,9 @@ pub struct Announcement {
     pub publications: Vec<(publication::Model, channel::Model)>,
 }
 
+/// Attempts at one publication before it fails for a person to look at.
+pub const MAX_ATTEMPTS: i32 = 8;
+
 fn require_worker(principal: &Principal) -> ServiceResult<()> {
     match principal {
         Principal::Anonymous => Err(ServiceError::Unauthenticated),
@@ -87,6 +90,7 @@ impl Services {
             .all(&*tx)
             .await?;
         let mut jobs = Vec::new();
+        let mut abandoned = Vec::new();
         for job in due {
             let won = outbox::Entity::update_many()
                 .col_expr(outbox::Column::LeaseOwner, Expr::value(Some(worker)))
@@ -116,11 +120,20 @@ impl Services {
             else {
                 continue;
             };
+            // A job whose publication is still `sending` was leased before and never
+            // reported: that worker may have posted before it stopped. Sending again could
+            // post twice, so a person decides (see `settle_abandoned`).
+            if p.status.parse() == Ok(PublicationStatus::Sending) {
+                abandoned.push(p.id);
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::DoneAt, Expr::value(Some(now)))
+                    .filter(outbox::Column::Id.eq(job.id))
+                    .exec(&*tx)
+                    .await?;
+                continue;
+            }
             // A publication resolved meanwhile (sent, retracted) needs no sending.
-            if !matches!(
-                p.status.parse(),
-                Ok(PublicationStatus::Queued | PublicationStatus::Sending)
-            ) {
+            if p.status.parse() != Ok(PublicationStatus::Queued) {
                 outbox::Entity::update_many()
                     .col_expr(outbox::Column::DoneAt, Expr::value(Some(now)))
                     .filter(outbox::Column::Id.eq(job.id))
@@ -190,7 +203,109 @@ impl Services {
             });
         }
         tx.commit().await?;
+        for publication_id in abandoned {
+            self.settle_abandoned(principal, publication_id).await?;
+        }
         Ok(jobs)
+    }
+
+    /// Marks a publication whose worker vanished mid-send as uncertain.
+    async fn settle_abandoned(
+        &self,
+        principal: &Principal,
+        publication_id: i64,
+    ) -> ServiceResult<()> {
+        let details = DeliveryDetails {
+            error: Some("a worker stopped while sending this post; check the channel, then mark it posted or send it again".into()),
+            ..Default::default()
+        };
+        self.report_publication(
+            principal,
+            publication_id,
+            DeliveryOutcome::Uncertain,
+            details,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The worker could not send, for certain (rate limit, connection refused): the job goes
+    /// back to the queue to be taken again after `delay_secs`, as a new recorded attempt.
+    /// After `MAX_ATTEMPTS` it fails for a person to look at.
+    pub async fn retry_publication_later(
+        &self,
+        principal: &Principal,
+        publication_id: i64,
+        delay_secs: i64,
+        error: &str,
+    ) -> ServiceResult<publication::Model> {
+        require_worker(principal)?;
+        let p = self.publication(publication_id).await?;
+        if p.attempts >= MAX_ATTEMPTS {
+            let details = DeliveryDetails {
+                error: Some(format!("gave up after {} attempts: {error}", p.attempts)),
+                ..Default::default()
+            };
+            return self
+                .report_publication(principal, publication_id, DeliveryOutcome::Failed, details)
+                .await;
+        }
+        if p.status.parse() != Ok(PublicationStatus::Sending) {
+            return Err(ServiceError::Conflict(
+                "this publication is not being sent".into(),
+            ));
+        }
+        let audit = Audit::of(principal, None)?;
+        let now = Utc::now();
+        let available_at = now + Duration::seconds(delay_secs.clamp(0, 3600));
+        let error: String = error.chars().take(2000).collect();
+        let tx = self.db.begin_write().await?;
+        publication::Entity::update_many()
+            .col_expr(
+                publication::Column::Status,
+                Expr::value(PublicationStatus::Queued.as_str()),
+            )
+            .col_expr(
+                publication::Column::LastError,
+                Expr::value(Some(error.clone())),
+            )
+            .col_expr(
+                publication::Column::Version,
+                Expr::col(publication::Column::Version).add(1),
+            )
+            .col_expr(publication::Column::UpdatedAt, Expr::value(now))
+            .filter(publication::Column::Id.eq(p.id))
+            .exec(&*tx)
+            .await?;
+        outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                outbox::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(outbox::Column::AvailableAt, Expr::value(available_at))
+            .col_expr(outbox::Column::LastError, Expr::value(Some(error.clone())))
+            .filter(outbox::Column::PublicationId.eq(p.id))
+            .filter(outbox::Column::DoneAt.is_null())
+            .exec(&*tx)
+            .await?;
+        append_event(
+            &*tx,
+            &audit,
+            NewEvent {
+                request_id: Some(p.request_id),
+                kind: "publication_retry_scheduled",
+                from_status: None,
+                to_status: None,
+                payload: json!({ "publication_id": p.id, "available_at": available_at, "error": error }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.publication(publication_id).await
     }
 
     /// The worker reports how sending one publication ended.
