@@ -25,6 +25,9 @@ pub struct Model {
     pub note: Option<String>,
     pub due_at: Option<DateTimeUtc>,
     pub sla_deadline: DateTimeUtc,
+    /// The time standard in force when the step opened (later changes do not rewrite it).
+    pub sla_minutes: i32,
+    pub sla_working_hours_only: bool,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     pub done_at: Option<DateTimeUtc>,

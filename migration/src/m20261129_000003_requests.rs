@@ -278,6 +278,8 @@ impl MigrationTrait for Migration {
                     .col(text_null(Disposition::Note))
                     .col(ts_null(Disposition::DueAt))
                     .col(ts(Disposition::SlaDeadline))
+                    .col(int(Disposition::SlaMinutes))
+                    .col(boolean(Disposition::SlaWorkingHoursOnly, false))
                     .col(ts(Disposition::CreatedAt))
                     .col(ts_null(Disposition::ReadAt))
                     .col(ts_null(Disposition::DoneAt))
@@ -482,6 +484,8 @@ enum Disposition {
     Note,
     DueAt,
     SlaDeadline,
+    SlaMinutes,
+    SlaWorkingHoursOnly,
     CreatedAt,
     ReadAt,
     DoneAt,

@@ -334,6 +334,8 @@ async fn round_trip(db: &DatabaseConnection) {
         note: Set(Some("catatan".to_owned())),
         due_at: Set(None),
         sla_deadline: Set(t1),
+        sla_minutes: Set(120),
+        sla_working_hours_only: Set(false),
         created_at: Set(t0),
         read_at: Set(None),
         done_at: Set(None),

@@ -15,10 +15,7 @@ use std::{
     collections::{BTreeSet, HashMap},
     net::SocketAddr,
     path::PathBuf,
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
@@ -35,8 +32,8 @@ use warta::{
     startup::Application,
 };
 
-pub use warta::workflow::Role;
 pub use walk::{Stage, Walked};
+pub use warta::workflow::Role;
 
 /// The password of the first `admin` account of every test server.
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
@@ -81,7 +78,10 @@ pub struct TestUser {
 
 impl TestUser {
     pub fn principal(&self) -> Principal {
-        Principal::User { id: self.id, roles: self.roles.clone() }
+        Principal::User {
+            id: self.id,
+            roles: self.roles.clone(),
+        }
     }
 }
 
@@ -162,7 +162,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_data_dir(data_dir.clone());
     settings.admin_password = Some(SecretString::from(ADMIN_PASSWORD.to_owned()));
     settings.jwt_secret = Some(SecretString::from(JWT_SECRET.to_owned()));
-    let mut cleanup = Cleanup { postgres: None, data_dir };
+    let mut cleanup = Cleanup {
+        postgres: None,
+        data_dir,
+    };
     cleanup.postgres = match engine {
         Engine::Sqlite => None,
         Engine::Postgres => {
@@ -181,7 +184,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     };
     configure(&mut settings);
 
-    let application = Application::build(settings).await.expect("the server starts");
+    let application = Application::build(settings)
+        .await
+        .expect("the server starts");
     let addr = application.local_addr();
     let services = application.state.services.clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -272,7 +277,9 @@ impl Drop for Cleanup {
                         ))
                         .await;
                     let _ = admin.close().await;
-                    result.map(|_| ()).map_err(|e| format!("DROP DATABASE {}: {e}", pg.name))
+                    result
+                        .map(|_| ())
+                        .map_err(|e| format!("DROP DATABASE {}: {e}", pg.name))
                 })
             })
             .join();
@@ -288,12 +295,16 @@ impl Drop for Cleanup {
 
 /// `errors[0].extensions.code`, if the response has an error.
 pub fn error_code(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// `errors[0].extensions.rule` (the workflow rule a refused transition broke), if any.
 pub fn error_rule(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["rule"].as_str().map(str::to_owned)
+    response["errors"][0]["extensions"]["rule"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// Every error code in a response, in order.
@@ -343,11 +354,19 @@ impl TestApp {
     }
 
     /// Posts a GraphQL operation as JSON and returns status, headers and body.
-    pub async fn gql_full(&self, token: Option<&str>, query: &str, variables: Value) -> GqlResponse {
+    pub async fn gql_full(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> GqlResponse {
         let mut req = self
             .http
             .post(self.url("/graphql"))
-            .header("accept", "application/graphql-response+json, application/json;q=0.9")
+            .header(
+                "accept",
+                "application/graphql-response+json, application/json;q=0.9",
+            )
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -356,9 +375,13 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let text = res.text().await.expect("a body");
-        let body = serde_json::from_str(&text)
-            .unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
-        GqlResponse { status, headers, body }
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        GqlResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Posts a GraphQL operation and returns the JSON body (data and errors).
@@ -400,8 +423,14 @@ impl TestApp {
             .await;
         let d = data(&response);
         (
-            d["login"]["accessToken"].as_str().expect("an access token").to_owned(),
-            d["login"]["refreshToken"].as_str().expect("a refresh token").to_owned(),
+            d["login"]["accessToken"]
+                .as_str()
+                .expect("an access token")
+                .to_owned(),
+            d["login"]["refreshToken"]
+                .as_str()
+                .expect("a refresh token")
+                .to_owned(),
         )
     }
 
@@ -461,8 +490,10 @@ impl TestApp {
 
     /// A new API client with `scopes` (e.g. `["worker"]`) and a token from `clientToken`.
     pub async fn new_client(&self, scopes: &[&str]) -> TestClient {
-        let scopes: BTreeSet<Scope> =
-            scopes.iter().map(|s| s.parse().expect("a known scope")).collect();
+        let scopes: BTreeSet<Scope> = scopes
+            .iter()
+            .map(|s| s.parse().expect("a known scope"))
+            .collect();
         let name = format!("test client {}", self.next_seq());
         let created = self
             .services
@@ -514,6 +545,53 @@ impl TestApp {
         row.id.to_string()
     }
 
+    /// Uploads one file by the GraphQL multipart request spec (`operations`, `map`, then the
+    /// file part), with `Apollo-Require-Preflight: true` and the bearer token if any.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        filename: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+        request_id: Option<&str>,
+    ) -> GqlResponse {
+        let operations = json!({
+            "query": "mutation($file: Upload!, $requestId: ID) { uploadAttachment(file: $file, kind: LETTER, requestId: $requestId) { id filename contentType sizeBytes sha256 url } }",
+            "variables": { "file": null, "requestId": request_id },
+        });
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_owned())
+            .mime_str(mime)
+            .expect("a MIME type");
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part("0", part);
+        let mut req = self
+            .http
+            .post(self.url("/graphql"))
+            .header("apollo-require-preflight", "true")
+            .header(
+                "accept",
+                "application/graphql-response+json, application/json;q=0.9",
+            )
+            .multipart(form);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.expect("the server answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("a body");
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        GqlResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// A plain GET with an optional bearer token.
     pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
         let mut req = self.http.get(self.url(path));
@@ -542,7 +620,9 @@ impl TestApp {
 
     /// The ids of the requests in someone's inbox.
     pub async fn inbox_ids(&self, token: &str) -> Vec<String> {
-        let d = self.gql_ok(Some(token), "{ inbox { request { id } } }", json!({})).await;
+        let d = self
+            .gql_ok(Some(token), "{ inbox { request { id } } }", json!({}))
+            .await;
         d["inbox"]
             .as_array()
             .expect("inbox")

@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use futures::{StreamExt, stream::BoxStream};
+
 use async_graphql::{
     ErrorExtensions, Response, ServerError,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute},
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextSubscribe},
 };
 
 use crate::{auth::AuthError, service::ServiceError, workflow::WorkflowErrorKind};
@@ -52,6 +54,22 @@ impl Extension for ErrorCodesExtension {
         }
         response
     }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .map(|mut response| {
+                for error in &mut response.errors {
+                    apply_code(error);
+                }
+                response
+            })
+            .boxed()
+    }
 }
 
 /// Rewrites one error from its service source; errors that already carry a code stay.
@@ -63,11 +81,10 @@ pub fn apply_code(error: &mut ServerError) {
     let mapped = match error.source::<ServiceError>() {
         Some(service_error) => to_graphql(service_error),
         None if has_code => return,
-        // Any other error a resolver produced: a bug or an outside failure, never shown.
-        None => {
-            tracing::error!(error = %error.message, "uncoded resolver error");
-            coded(code::INTERNAL, "internal error; it has been logged")
-        }
+        // Our resolvers code every error they make; what is left comes from async-graphql
+        // checking the caller's input (an argument or variable that does not fit), and its
+        // message says what was wrong.
+        None => coded(code::BAD_USER_INPUT, error.message.clone()),
     };
     error.message = mapped.message;
     error.extensions = mapped.extensions;

@@ -474,9 +474,11 @@ pub struct StepSla {
 
 fn step_sla(d: &disposition::Model, snapshot: Option<&SlaSnapshot>, now: DateTime<Utc>) -> StepSla {
     let step = Step::from_number(d.step).unwrap_or(Step::Disposition);
-    let standard = snapshot
-        .and_then(|s| s.standards.get(&step).cloned())
-        .unwrap_or_else(|| sla::SlaStandard::for_step(step));
+    // The standard the step opened under, not today's: a later change must not rewrite history.
+    let standard = sla::SlaStandard {
+        minutes: u32::try_from(d.sla_minutes).unwrap_or_default(),
+        working_hours_only: d.sla_working_hours_only,
+    };
     let calendar = snapshot.map(|s| s.calendar.clone()).unwrap_or_default();
     let end = d.done_at.unwrap_or(now);
     let taken = sla::time_taken(d.created_at, end, &standard, &calendar);
@@ -492,8 +494,8 @@ fn step_sla(d: &disposition::Model, snapshot: Option<&SlaSnapshot>, now: DateTim
         deadline: d.sla_deadline,
         completed_at: d.done_at,
         time_taken_seconds: taken.num_seconds(),
-        standard_minutes: standard.minutes as i32,
-        working_hours_only: standard.working_hours_only,
+        standard_minutes: d.sla_minutes,
+        working_hours_only: d.sla_working_hours_only,
         met,
         overdue: d.done_at.is_none() && now > d.sla_deadline,
     }

@@ -835,6 +835,7 @@ fn assemble_request(
 /// checked here (no mutation over GET) is the type that runs.
 fn operation_type(request: &mut async_graphql::Request) -> Result<OperationType, ServerError> {
     let name = request.operation_name.clone();
+    let variables = request.variables.clone();
     let document = request.parsed_query()?;
     let unknown =
         |name: &str| ServerError::new(format!(r#"Unknown operation named "{name}""#), None);
@@ -857,6 +858,24 @@ fn operation_type(request: &mut async_graphql::Request) -> Result<OperationType,
             }
         }
     };
+    // A required variable left out is a request error (the spec's variable coercion), not
+    // something for execution to stumble on.
+    for definition in &operation.node.variable_definitions {
+        let definition = &definition.node;
+        let name = definition.name.node.as_str();
+        let provided = variables
+            .get(name)
+            .is_some_and(|v| !matches!(v, async_graphql::Value::Null));
+        if !definition.var_type.node.nullable && definition.default_value.is_none() && !provided {
+            return Err(ServerError::new(
+                format!(
+                    r#"Variable "${name}" of required type "{}" was not provided."#,
+                    definition.var_type.node
+                ),
+                Some(definition.name.pos),
+            ));
+        }
+    }
     Ok(operation.node.ty)
 }
 

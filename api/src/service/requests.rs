@@ -335,6 +335,20 @@ impl Services {
         commands: &[Command],
         details: ActDetails,
     ) -> ServiceResult<request::Model> {
+        // The version the caller acts on: the one it names, or the one current as it arrives.
+        // Read before waiting for the writer lock, so that of two officials acting at once the
+        // second sees that the first changed the request while it waited (on PostgreSQL the
+        // conditional update below gives the same answer).
+        let seen_version = match expected_version {
+            Some(v) => v,
+            None => {
+                request::Entity::find_by_id(request_id)
+                    .one(&self.db.conn)
+                    .await?
+                    .ok_or(ServiceError::NotFound("request"))?
+                    .version
+            }
+        };
         let tx = self.db.begin_write().await?;
         let (actor, audit) = self.actor_of(&*tx, principal).await?;
         let row = request::Entity::find_by_id(request_id)
@@ -347,11 +361,9 @@ impl Services {
         {
             return Err(ServiceError::NotFound("request"));
         }
-        if let Some(expected) = expected_version
-            && expected != row.version
-        {
+        if seen_version != row.version {
             return Err(ServiceError::Conflict(format!(
-                "request {} changed since you loaded it (version {} now, you had {expected}); reload and try again",
+                "request {} was changed by someone else (version {} now, you acted on {seen_version}); reload and try again",
                 row.agenda_number, row.version
             )));
         }
@@ -1242,6 +1254,7 @@ async fn open_disposition(
     note: &workflow::DispositionNote,
     now: DateTime<Utc>,
 ) -> ServiceResult<disposition::Model> {
+    let standard = sla.standard(step);
     Ok(disposition::ActiveModel {
         request_id: Set(request_id),
         step: Set(step.number()),
@@ -1254,6 +1267,8 @@ async fn open_disposition(
         note: Set(note.note.clone()),
         due_at: Set(note.due_at),
         sla_deadline: Set(sla.deadline(step, now)),
+        sla_minutes: Set(i32::try_from(standard.minutes).unwrap_or(i32::MAX)),
+        sla_working_hours_only: Set(standard.working_hours_only),
         created_at: Set(now),
         ..Default::default()
     }
