@@ -100,6 +100,9 @@ pub struct ServeArgs {
         default_value = "https://api.telegram.org"
     )]
     pub telegram_api_url: String,
+    /// Do not run the Telegram publisher inside this server (run `warta worker` instead).
+    #[arg(long, env = "WARTA_NO_WORKER")]
+    pub no_worker: bool,
     /// Directory of the built PWA served at `/`.
     #[arg(long, env = "WARTA_PWA_DIR", default_value = "pwa/dist")]
     pub pwa_dir: PathBuf,
@@ -216,6 +219,7 @@ pub struct Settings {
     pub sandbox: bool,
     pub telegram_bot_token: Option<SecretString>,
     pub telegram_api_url: String,
+    pub embedded_worker: bool,
 }
 
 /// A setting that cannot be used; `warta` refuses to start with it.
@@ -262,6 +266,7 @@ impl Settings {
             sandbox: serve.sandbox,
             telegram_bot_token: serve.telegram_bot_token.clone(),
             telegram_api_url: serve.telegram_api_url.trim_end_matches('/').to_owned(),
+            embedded_worker: !serve.no_worker,
         };
         settings.validate()?;
         Ok(settings)
@@ -326,6 +331,7 @@ impl ServeArgs {
             admin_password: None,
             no_migrate: false,
             sandbox: false,
+            no_worker: false,
             telegram_bot_token: None,
             telegram_api_url: "https://api.telegram.org".into(),
             pwa_dir: PathBuf::from("pwa/dist"),

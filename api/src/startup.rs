@@ -165,6 +165,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+        let worker = self.spawn_worker(worker_stopped).await;
         let mut extra = http::attachments::routes();
         if let Some(mode) = &self.sandbox {
             extra = extra.nest_service("/telegram-sandbox", mode.sandbox.router());
@@ -173,6 +175,7 @@ impl Application {
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let signal = async move {
             shutdown.await;
+            let _ = stop_worker.send(true);
             let _ = stopping_tx.send(());
         };
         let serve = axum::serve(
@@ -187,11 +190,67 @@ impl Application {
                 std::future::pending::<()>().await;
             }
         };
-        tokio::select! {
+        let result = tokio::select! {
             result = serve => result,
             () = deadline => {
                 tracing::warn!("connections still open after {DRAIN_TIMEOUT:?}; stopping anyway");
                 Ok(())
+            }
+        };
+        if let Some(worker) = worker {
+            // The job in hand is finished and reported before the process ends.
+            let _ = tokio::time::timeout(DRAIN_TIMEOUT, worker).await;
+        }
+        result
+    }
+
+    /// Starts the embedded publisher when there is a bot to publish with: the sandbox's, or
+    /// the configured `TELEGRAM_BOT_TOKEN`.
+    async fn spawn_worker(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        use crate::telegram::publisher::{
+            embedded::InProcess,
+            worker::{Publisher, WorkerSettings},
+        };
+        let settings = &self.state.settings;
+        if !settings.embedded_worker {
+            return None;
+        }
+        let (token, api_url) = match (&self.sandbox, &settings.telegram_bot_token) {
+            (Some(mode), _) => (
+                mode.bot_token.clone(),
+                format!("http://{}/telegram-sandbox", self.local_addr()),
+            ),
+            (None, Some(token)) => (
+                secrecy::ExposeSecret::expose_secret(token).to_owned(),
+                settings.telegram_api_url.clone(),
+            ),
+            (None, None) => {
+                tracing::info!("no TELEGRAM_BOT_TOKEN: publications wait for a worker");
+                return None;
+            }
+        };
+        let services = self.state.services.clone();
+        let principal = match services.embedded_worker_principal().await {
+            Ok(p) => p,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot set up the embedded worker");
+                return None;
+            }
+        };
+        let api = std::sync::Arc::new(InProcess::new(
+            self.state.schema.clone(),
+            services,
+            principal,
+        ));
+        let name = format!("embedded-{}", std::process::id());
+        match Publisher::new(api, WorkerSettings::new(name, token, api_url)) {
+            Ok(publisher) => Some(tokio::spawn(publisher.run(stop))),
+            Err(err) => {
+                tracing::error!(error = %err, "cannot start the embedded worker");
+                None
             }
         }
     }

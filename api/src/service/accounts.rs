@@ -663,6 +663,30 @@ impl Services {
         Ok(created)
     }
 
+    /// The client the embedded worker acts as (created on first use; its secret is never
+    /// used, as the embedded worker does not sign in).
+    pub async fn embedded_worker_principal(&self) -> ServiceResult<Principal> {
+        const NAME: &str = "embedded-worker";
+        let existing = api_client::Entity::find()
+            .filter(api_client::Column::Name.eq(NAME))
+            .filter(api_client::Column::RevokedAt.is_null())
+            .one(&self.db.conn)
+            .await?;
+        let client = match existing {
+            Some(c) => c,
+            None => {
+                self.create_client(NAME, &BTreeSet::from([Scope::Worker]), &Audit::system())
+                    .await?
+                    .client
+            }
+        };
+        Ok(Principal::Client {
+            id: client.id,
+            client_id: client.client_id,
+            scopes: BTreeSet::from([Scope::Worker]),
+        })
+    }
+
     /// Registers an API client with scopes; returns its secret once.
     pub async fn create_client(
         &self,

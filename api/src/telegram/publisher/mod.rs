@@ -2,5 +2,7 @@
 //! under Telegram's limits and reports each outcome. These modules are its pure parts.
 
 pub mod classify;
+pub mod embedded;
 pub mod pacing;
 pub mod render;
+pub mod worker;
