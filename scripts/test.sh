@@ -24,3 +24,17 @@ WARTA_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
 
 echo "== end-to-end tests on PostgreSQL =="
 WARTA_TEST_DB=postgres cargo nextest run -p warta-tests --locked --no-fail-fast
+
+echo "== PWA: typecheck, lint, unit tests, build, browser end-to-end =="
+# The browser tests drive Debian's Chromium (browser downloads do not work here).
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update && apt-get install -y chromium
+fi
+npm --prefix pwa ci --no-audit --no-fund
+npm --prefix pwa run typecheck
+npm --prefix pwa run lint
+npm --prefix pwa test
+npm --prefix pwa run build
+npm --prefix pwa run size
+cargo build -p warta --locked
+WARTA_BIN="$PWD/target/debug/warta" npm --prefix pwa run e2e

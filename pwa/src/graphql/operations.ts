@@ -1,0 +1,322 @@
+// Every GraphQL operation the PWA sends, typed by @graphql-codegen from the committed SDL
+// (`npm run codegen` regenerates ./gen after the schema changes).
+import { graphql } from './gen';
+
+export const UserFields = graphql(`
+  fragment UserFields on User {
+    id
+    username
+    fullName
+    unit
+    active
+    locale
+    roles
+  }
+`);
+
+export const LoginMutation = graphql(`
+  mutation Login($username: String!, $password: String!) {
+    login(username: $username, password: $password) {
+      accessToken
+      expiresAt
+      refreshToken
+      refreshExpiresAt
+      user { ...UserFields }
+    }
+  }
+`);
+
+export const RefreshSessionMutation = graphql(`
+  mutation RefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) {
+      accessToken
+      expiresAt
+      refreshToken
+      refreshExpiresAt
+      user { ...UserFields }
+    }
+  }
+`);
+
+export const LogoutMutation = graphql(`
+  mutation Logout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken)
+  }
+`);
+
+export const MeQuery = graphql(`
+  query Me {
+    me { ...UserFields }
+  }
+`);
+
+export const DispositionFields = graphql(`
+  fragment DispositionFields on Disposition {
+    id
+    step
+    stepNumber
+    from { id fullName }
+    toRole
+    to { id fullName }
+    instruction
+    instructionText
+    priority
+    note
+    dueAt
+    slaDeadline
+    createdAt
+    readAt
+    doneAt
+    outcome
+    sla { met overdue timeTakenSeconds standardMinutes completedAt deadline }
+  }
+`);
+
+export const InboxQuery = graphql(`
+  query Inbox {
+    inbox {
+      deadline
+      overdue
+      request {
+        id
+        agendaNumber
+        title
+        unit
+        priority
+        status
+        currentStepNumber
+        version
+      }
+      disposition { id step stepNumber priority instruction readAt from { fullName } }
+    }
+  }
+`);
+
+export const RequestFields = graphql(`
+  fragment RequestFields on Request {
+    id
+    agendaNumber
+    title
+    unit
+    audience
+    desiredDate
+    priority
+    status
+    currentStep
+    currentStepNumber
+    returnedFromStep
+    holderRole
+    holder { id fullName }
+    requester { id fullName username }
+    version
+    content { version title narrative }
+    contentVersions { version title narrative note author { fullName } createdAt }
+    attachments { id kind filename contentType sizeBytes url }
+    dispositions { ...DispositionFields }
+    openDisposition { ...DispositionFields }
+    reviews { id verdict comment contentVersion reviewer { fullName } createdAt }
+    channels { id name chatRef }
+    publications {
+      id
+      status
+      channel { id name chatRef }
+      scheduledAt
+      sentAt
+      link
+      attempts
+      lastError
+    }
+    archiveEntry { classificationCode retentionYears retainUntil archivedAt archivedBy { fullName } }
+    checklist { letterAttached requesterIdentified scheduleClear contactClear mediaSuitable }
+    rejectionReason
+    submittedAt
+    updatedAt
+    closedAt
+    sla { allMet overdue totalSeconds }
+  }
+`);
+
+export const RequestQuery = graphql(`
+  query Request($id: ID!) {
+    request(id: $id) { ...RequestFields }
+  }
+`);
+
+export const MyRequestsQuery = graphql(`
+  query MyRequests($first: Int) {
+    requests(filter: { mine: true }, first: $first) {
+      nodes { id agendaNumber title status currentStepNumber submittedAt updatedAt version }
+    }
+  }
+`);
+
+export const ChannelsQuery = graphql(`
+  query Channels($includeInactive: Boolean) {
+    channels(includeInactive: $includeInactive) {
+      id
+      name
+      chatRef
+      description
+      linkPreview
+      silent
+      active
+    }
+  }
+`);
+
+export const UsersWithRoleQuery = graphql(`
+  query UsersWithRole($role: Role!) {
+    usersWithRole(role: $role) { id fullName username }
+  }
+`);
+
+export const ForwardRequestMutation = graphql(`
+  mutation ForwardRequest($input: ForwardRequestInput!) {
+    forwardRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const ReviewRequestMutation = graphql(`
+  mutation ReviewRequest($input: ReviewRequestInput!) {
+    reviewRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const PublishRequestMutation = graphql(`
+  mutation PublishRequest($input: PublishRequestInput!) {
+    publishRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const ArchiveRequestMutation = graphql(`
+  mutation ArchiveRequest($input: ArchiveRequestInput!) {
+    archiveRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const ReturnForRevisionMutation = graphql(`
+  mutation ReturnForRevision($input: ReasonInput!) {
+    returnForRevision(input: $input) { ...RequestFields }
+  }
+`);
+
+export const RejectRequestMutation = graphql(`
+  mutation RejectRequest($input: ReasonInput!) {
+    rejectRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const ResubmitRequestMutation = graphql(`
+  mutation ResubmitRequest($input: ResubmitRequestInput!) {
+    resubmitRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const WithdrawRequestMutation = graphql(`
+  mutation WithdrawRequest($input: WithdrawRequestInput!) {
+    withdrawRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const ReassignRequestMutation = graphql(`
+  mutation ReassignRequest($input: ReassignRequestInput!) {
+    reassignRequest(input: $input) { ...RequestFields }
+  }
+`);
+
+export const MarkDispositionReadMutation = graphql(`
+  mutation MarkDispositionRead($id: ID!) {
+    markDispositionRead(dispositionId: $id) { id readAt }
+  }
+`);
+
+export const ResolvePublicationMutation = graphql(`
+  mutation ResolveUncertainPublication($input: ResolvePublicationInput!) {
+    resolveUncertainPublication(input: $input) { id status link }
+  }
+`);
+
+export const SubmitRequestMutation = graphql(`
+  mutation SubmitRequest($input: SubmitRequestInput!) {
+    submitRequest(input: $input) { id agendaNumber }
+  }
+`);
+
+export const UploadAttachmentMutation = graphql(`
+  mutation UploadAttachment($file: Upload!, $kind: AttachmentKind!) {
+    uploadAttachment(file: $file, kind: $kind) { id filename contentType }
+  }
+`);
+
+export const UsersQuery = graphql(`
+  query Users {
+    users { ...UserFields }
+  }
+`);
+
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      user { ...UserFields }
+      generatedPassword
+    }
+  }
+`);
+
+export const UpdateUserMutation = graphql(`
+  mutation UpdateUser($input: UpdateUserInput!) {
+    updateUser(input: $input) { ...UserFields }
+  }
+`);
+
+export const GrantRolesMutation = graphql(`
+  mutation GrantRoles($userId: ID!, $roles: [Role!]!) {
+    grantRoles(userId: $userId, roles: $roles) { ...UserFields }
+  }
+`);
+
+export const RevokeRolesMutation = graphql(`
+  mutation RevokeRoles($userId: ID!, $roles: [Role!]!) {
+    revokeRoles(userId: $userId, roles: $roles) { ...UserFields }
+  }
+`);
+
+export const CreateChannelMutation = graphql(`
+  mutation CreateChannel($input: ChannelFields!) {
+    createChannel(input: $input) { id }
+  }
+`);
+
+export const UpdateChannelMutation = graphql(`
+  mutation UpdateChannel($id: ID!, $input: ChannelFields!) {
+    updateChannel(id: $id, input: $input) { id }
+  }
+`);
+
+export const SlaStandardsQuery = graphql(`
+  query SlaStandards {
+    slaStandards { step stepNumber minutes workingHoursOnly updatedAt }
+  }
+`);
+
+export const UpdateSlaStandardMutation = graphql(`
+  mutation UpdateSlaStandard($step: SopStep!, $minutes: Int!, $workingHoursOnly: Boolean!) {
+    updateSlaStandard(step: $step, minutes: $minutes, workingHoursOnly: $workingHoursOnly) {
+      step
+      minutes
+      workingHoursOnly
+    }
+  }
+`);
+
+export const InboxChangedSubscription = graphql(`
+  subscription InboxChanged {
+    inboxChanged { requestId }
+  }
+`);
+
+export const RequestUpdatedSubscription = graphql(`
+  subscription RequestUpdated($id: ID!) {
+    requestUpdated(id: $id) { id version }
+  }
+`);

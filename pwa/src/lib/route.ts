@@ -1,0 +1,48 @@
+// The app's routes, parsed from the location path. Pure, so the shell stays trivial.
+// `/requests` belongs to the server (API_PREFIXES), so a request's page is `/request/:id`.
+
+export type Route =
+  | { name: 'signIn' }
+  | { name: 'inbox' }
+  | { name: 'request'; id: string }
+  | { name: 'mine' }
+  | { name: 'newRequest' }
+  | { name: 'admin'; tab: 'users' | 'channels' | 'sla' }
+  | { name: 'settings' }
+  | { name: 'notFound' };
+
+export function parseRoute(path: string): Route {
+  const clean = path.replace(/\/+$/, '') || '/';
+  if (clean === '/' || clean === '/inbox') return { name: 'inbox' };
+  if (clean === '/signin') return { name: 'signIn' };
+  if (clean === '/mine') return { name: 'mine' };
+  if (clean === '/new') return { name: 'newRequest' };
+  if (clean === '/settings') return { name: 'settings' };
+  if (clean === '/admin') return { name: 'admin', tab: 'users' };
+  const admin = /^\/admin\/(users|channels|sla)$/.exec(clean);
+  if (admin) return { name: 'admin', tab: admin[1] as 'users' | 'channels' | 'sla' };
+  const request = /^\/request\/([^/]+)$/.exec(clean);
+  if (request?.[1]) return { name: 'request', id: decodeURIComponent(request[1]) };
+  return { name: 'notFound' };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case 'signIn':
+      return '/signin';
+    case 'inbox':
+      return '/';
+    case 'request':
+      return `/request/${encodeURIComponent(route.id)}`;
+    case 'mine':
+      return '/mine';
+    case 'newRequest':
+      return '/new';
+    case 'admin':
+      return `/admin/${route.tab}`;
+    case 'settings':
+      return '/settings';
+    case 'notFound':
+      return '/';
+  }
+}
