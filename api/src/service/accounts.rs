@@ -588,13 +588,24 @@ impl Services {
             .await?)
     }
 
-    /// Creates the `admin` account on a database with no users; returns the password
-    /// generated for it (None when there were users already or a password was configured).
+    /// Creates the `admin` account when nobody holds the admin role; returns the password
+    /// generated for it (None when an admin exists or a password was configured).
     pub async fn ensure_first_admin(
         &self,
         configured_password: Option<String>,
     ) -> ServiceResult<Option<(String, Option<String>)>> {
-        if user::Entity::find().count(&self.db.conn).await? > 0 {
+        // Users added from the command line before the first start must not leave the
+        // system without anyone who can administer it.
+        let admins = user_role::Entity::find()
+            .filter(user_role::Column::Role.eq(Role::Admin.as_str()))
+            .count(&self.db.conn)
+            .await?;
+        let admin_name_taken = user::Entity::find()
+            .filter(user::Column::Username.eq("admin"))
+            .count(&self.db.conn)
+            .await?
+            > 0;
+        if admins > 0 || admin_name_taken {
             return Ok(None);
         }
         let created = self
