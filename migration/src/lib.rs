@@ -9,6 +9,7 @@ mod m20261129_000003_requests;
 mod m20261129_000004_publishing;
 mod m20261129_000005_events;
 mod m20261129_000006_settings;
+mod m20261201_000001_push;
 mod util;
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the current schema.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_publishing::Migration),
             Box::new(m20261129_000005_events::Migration),
             Box::new(m20261129_000006_settings::Migration),
+            Box::new(m20261201_000001_push::Migration),
         ]
     }
 }
