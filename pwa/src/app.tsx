@@ -17,7 +17,7 @@ import { NewRequest } from './pages/NewRequest';
 import { RequestDetail } from './pages/Request';
 import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
-import { startServiceWorker } from './sw/register';
+import { startPush, startServiceWorker } from './sw/register';
 
 let started = false;
 function startOnce(): void {
@@ -26,6 +26,7 @@ function startOnce(): void {
   document.documentElement.lang = lang.get();
   startOffline();
   startServiceWorker();
+  startPush();
 }
 
 interface NavItem {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod channels;
 pub mod error;
 pub mod publications;
+pub mod push;
 pub mod requests;
 pub mod sla;
 
@@ -44,6 +45,8 @@ pub struct Services {
     pub throttle: Arc<LoginThrottle>,
     pub attachments: AttachmentStore,
     changes: broadcast::Sender<Change>,
+    /// The VAPID key pair for Web Push, when the server has one (see `push`).
+    push_keys: Option<Arc<push::VapidKeys>>,
 }
 
 impl Services {
@@ -56,6 +59,7 @@ impl Services {
             jwt,
             throttle: Arc::new(LoginThrottle::default()),
             changes,
+            push_keys: None,
         }
     }
 

@@ -320,3 +320,21 @@ export const RequestUpdatedSubscription = graphql(`
     requestUpdated(id: $id) { id version }
   }
 `);
+
+export const VapidPublicKeyQuery = graphql(`
+  query VapidPublicKey {
+    vapidPublicKey
+  }
+`);
+
+export const RegisterPushSubscriptionMutation = graphql(`
+  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {
+    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)
+  }
+`);
+
+export const UnregisterPushSubscriptionMutation = graphql(`
+  mutation UnregisterPushSubscription($endpoint: String!) {
+    unregisterPushSubscription(endpoint: $endpoint)
+  }
+`);

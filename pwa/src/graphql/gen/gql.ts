@@ -50,6 +50,9 @@ type Documents = {
     "\n  mutation UpdateSlaStandard($step: SopStep!, $minutes: Int!, $workingHoursOnly: Boolean!) {\n    updateSlaStandard(step: $step, minutes: $minutes, workingHoursOnly: $workingHoursOnly) {\n      step\n      minutes\n      workingHoursOnly\n    }\n  }\n": typeof types.UpdateSlaStandardDocument,
     "\n  subscription InboxChanged {\n    inboxChanged { requestId }\n  }\n": typeof types.InboxChangedDocument,
     "\n  subscription RequestUpdated($id: ID!) {\n    requestUpdated(id: $id) { id version }\n  }\n": typeof types.RequestUpdatedDocument,
+    "\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n": typeof types.VapidPublicKeyDocument,
+    "\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n": typeof types.RegisterPushSubscriptionDocument,
+    "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": typeof types.UnregisterPushSubscriptionDocument,
 };
 const documents: Documents = {
     "\n  fragment UserFields on User {\n    id\n    username\n    fullName\n    unit\n    active\n    locale\n    roles\n  }\n": types.UserFieldsFragmentDoc,
@@ -88,6 +91,9 @@ const documents: Documents = {
     "\n  mutation UpdateSlaStandard($step: SopStep!, $minutes: Int!, $workingHoursOnly: Boolean!) {\n    updateSlaStandard(step: $step, minutes: $minutes, workingHoursOnly: $workingHoursOnly) {\n      step\n      minutes\n      workingHoursOnly\n    }\n  }\n": types.UpdateSlaStandardDocument,
     "\n  subscription InboxChanged {\n    inboxChanged { requestId }\n  }\n": types.InboxChangedDocument,
     "\n  subscription RequestUpdated($id: ID!) {\n    requestUpdated(id: $id) { id version }\n  }\n": types.RequestUpdatedDocument,
+    "\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n": types.VapidPublicKeyDocument,
+    "\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n": types.RegisterPushSubscriptionDocument,
+    "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": types.UnregisterPushSubscriptionDocument,
 };
 
 /**
@@ -248,6 +254,18 @@ export function graphql(source: "\n  subscription InboxChanged {\n    inboxChang
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription RequestUpdated($id: ID!) {\n    requestUpdated(id: $id) { id version }\n  }\n"): (typeof documents)["\n  subscription RequestUpdated($id: ID!) {\n    requestUpdated(id: $id) { id version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n"): (typeof documents)["\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n"): (typeof documents)["\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"): (typeof documents)["\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
