@@ -19,6 +19,9 @@ cargo fmt --all --check
 # One build serves clippy, the unit tests and both end-to-end passes.
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The printed-records tests read PDFs with pdftotext and render them with pdftoppm.
+command -v pdftotext >/dev/null || (apt-get update && apt-get install -y poppler-utils)
+
 echo "== unit tests and end-to-end tests on SQLite =="
 WARTA_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
 

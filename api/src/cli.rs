@@ -1,14 +1,20 @@
-//! The `warta` subcommands other than `serve`'s server loop: migrations, users, API clients
-//! and the schema. An edge of the program, so errors are `anyhow` with context.
+//! The `warta` subcommands other than `serve`'s server loop: migrations, users, API clients,
+//! the schema and the standalone publishing worker. An edge of the program, so errors are
+//! `anyhow` with context.
 
-use std::{collections::BTreeSet, io::Read, sync::Arc};
+use std::{collections::BTreeSet, future::Future, io::Read, sync::Arc, time::Duration};
 
 use crate::{
     auth::Scope,
-    config::{Cli, ClientCommand, Command, ServeArgs, Settings, UserCommand},
+    config::{Cli, ClientCommand, Command, ServeArgs, Settings, UserCommand, WorkerArgs},
     graphql,
     service::{Audit, Services, accounts::NewUser},
-    startup, telemetry,
+    startup,
+    telegram::publisher::{
+        over_http::OverHttp,
+        worker::{Publisher, WorkerError, WorkerSettings},
+    },
+    telemetry,
 };
 use anyhow::{Context, bail};
 
@@ -31,7 +37,57 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => user_command(&offline_services(&cli.storage).await?, cmd).await,
         Command::Client(cmd) => client_command(&offline_services(&cli.storage).await?, cmd).await,
+        Command::Worker(args) => {
+            telemetry::init(&args.log_format);
+            run_worker(args, startup::shutdown_signal()).await
+        }
     }
+}
+
+/// `warta worker`: the same publisher as the one embedded in `warta serve`, reaching Warta
+/// over HTTP. Runs until `shutdown` completes (SIGTERM or Ctrl-C), then finishes the job in
+/// hand, gives back the jobs it has not started, and returns.
+pub async fn run_worker(
+    args: WorkerArgs,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    args.validate().context("invalid configuration")?;
+    let api = OverHttp::new(
+        &args.api_url,
+        args.client_id.trim().to_owned(),
+        args.client_secret.clone(),
+    )?;
+    api.sign_in()
+        .await
+        .with_context(|| format!("signing in to {}", args.api_url))?;
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("worker-{}", std::process::id()));
+    let mut settings = WorkerSettings::new(
+        name.clone(),
+        secrecy::ExposeSecret::expose_secret(&args.telegram_bot_token).to_owned(),
+        args.telegram_api_url.trim_end_matches('/').to_owned(),
+    );
+    settings.call_timeout = Duration::from_secs(args.call_timeout_secs);
+    let publisher = Publisher::new(Arc::new(api), settings)?;
+    match publisher.check_bot().await {
+        Ok(bot) => tracing::info!(worker = %name, %bot, "publishing as the bot"),
+        // A token Telegram refuses will not start working: refuse to run with it.
+        Err(err @ WorkerError::Api(_)) => return Err(err).context("checking the bot token"),
+        // Telegram out of reach may come back; the publisher keeps trying.
+        Err(err) => tracing::warn!(error = %err, "cannot check the bot yet"),
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut task = tokio::spawn(publisher.run(stopped));
+    tokio::select! {
+        () = shutdown => {
+            let _ = stop.send(true);
+            (&mut task).await.context("the publisher failed")?;
+        }
+        ended = &mut task => ended.context("the publisher failed")?,
+    }
+    Ok(())
 }
 
 async fn serve_command(

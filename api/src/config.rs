@@ -61,6 +61,79 @@ pub enum Command {
     Client(ClientCommand),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Publish to Telegram from a separate process: take publication jobs from a Warta
+    /// server over HTTP, as an API client with the `worker` scope.
+    Worker(WorkerArgs),
+}
+
+/// `warta worker`: the publisher of `warta serve`, as its own process talking to a Warta
+/// server over HTTP (it needs no database).
+#[derive(Debug, Clone, Args)]
+pub struct WorkerArgs {
+    /// The Warta server's base URL, e.g. `https://warta.unej.ac.id`.
+    #[arg(long = "api", env = "WARTA_API_URL")]
+    pub api_url: String,
+    /// The id of an API client with the `worker` scope (`warta client add NAME --scope worker`).
+    #[arg(long, env = "WARTA_CLIENT_ID")]
+    pub client_id: String,
+    /// That client's secret.
+    #[arg(long, env = "WARTA_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: SecretString,
+    /// The bot's token.
+    #[arg(long, env = "TELEGRAM_BOT_TOKEN", hide_env_values = true)]
+    pub telegram_bot_token: SecretString,
+    /// Base URL of the Bot API: Telegram itself, a self-hosted `telegram-bot-api` server, or
+    /// any server speaking the Bot API.
+    #[arg(
+        long,
+        env = "TELEGRAM_API_URL",
+        default_value = "https://api.telegram.org"
+    )]
+    pub telegram_api_url: String,
+    /// Names this worker in leases and logs (default: `worker-<process id>`).
+    #[arg(long, env = "WARTA_WORKER_NAME")]
+    pub name: Option<String>,
+    /// Seconds one Bot API call may take before its outcome counts as unknown.
+    #[arg(long, env = "WARTA_WORKER_CALL_TIMEOUT", default_value_t = 30)]
+    pub call_timeout_secs: u64,
+    /// Log format: `pretty` or `json`.
+    #[arg(long, env = "WARTA_LOG_FORMAT", default_value = "pretty")]
+    pub log_format: String,
+}
+
+impl WorkerArgs {
+    /// Refuses values the worker cannot run with.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (name, url) in [
+            ("WARTA_API_URL", &self.api_url),
+            ("TELEGRAM_API_URL", &self.telegram_api_url),
+        ] {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Url {
+                    name,
+                    value: url.clone(),
+                });
+            }
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(ConfigError::Empty("WARTA_CLIENT_ID"));
+        }
+        if secrecy::ExposeSecret::expose_secret(&self.telegram_bot_token)
+            .trim()
+            .is_empty()
+        {
+            return Err(ConfigError::Empty("TELEGRAM_BOT_TOKEN"));
+        }
+        if let Some(name) = &self.name
+            && (name.trim().is_empty() || name.chars().count() > 64)
+        {
+            return Err(ConfigError::WorkerName(name.clone()));
+        }
+        if self.call_timeout_secs == 0 {
+            return Err(ConfigError::Zero("WARTA_WORKER_CALL_TIMEOUT"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -106,6 +179,21 @@ pub struct ServeArgs {
     /// Directory of the built PWA served at `/`.
     #[arg(long, env = "WARTA_PWA_DIR", default_value = "pwa/dist")]
     pub pwa_dir: PathBuf,
+    /// The VAPID private key for Web Push: a P-256 scalar, 32 bytes as base64url (the format
+    /// `web-push generate-vapid-keys` prints). Default: generated on first run and kept in
+    /// `<data dir>/vapid-private-key` with owner-only permissions.
+    #[arg(long, env = "WARTA_VAPID_PRIVATE_KEY", hide_env_values = true)]
+    pub vapid_private_key: Option<SecretString>,
+    /// The contact push services see in the VAPID token: a `mailto:` or `https:` URL.
+    #[arg(
+        long,
+        env = "WARTA_VAPID_SUBJECT",
+        default_value = "mailto:humas@unej.ac.id"
+    )]
+    pub vapid_subject: String,
+    /// Do not send Web Push notifications from this server (another server sends them).
+    #[arg(long, env = "WARTA_NO_PUSH")]
+    pub no_push: bool,
     #[command(flatten)]
     pub tuning: Tuning,
 }
@@ -145,6 +233,19 @@ pub struct Tuning {
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "WARTA_LOG_FORMAT", default_value = "pretty")]
     pub log_format: String,
+    /// Remind the holder of an open step by Web Push once this share of the step's time has
+    /// passed, in percent (1–99; 0 sends no reminders).
+    #[arg(long, env = "WARTA_PUSH_REMINDER_PERCENT", default_value_t = 80)]
+    pub push_reminder_percent: u8,
+    /// How often, in seconds, the notifier looks for steps to remind about and for
+    /// notifications it was not woken for (those queued by another server).
+    #[arg(long, env = "WARTA_PUSH_CHECK_SECS", default_value_t = 30)]
+    pub push_check_secs: u64,
+    /// Accept push endpoints over plain http and on private addresses. For development and
+    /// tests only: real push services are https, and the server posts to whatever URL a
+    /// browser registered.
+    #[arg(long, env = "WARTA_PUSH_ALLOW_HTTP")]
+    pub push_allow_http: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,6 +321,13 @@ pub struct Settings {
     pub telegram_bot_token: Option<SecretString>,
     pub telegram_api_url: String,
     pub embedded_worker: bool,
+    pub vapid_private_key: Option<SecretString>,
+    pub vapid_subject: String,
+    /// Whether this server runs the Web Push notifier.
+    pub push_notifier: bool,
+    pub push_reminder_percent: u8,
+    pub push_check_interval: Duration,
+    pub push_allow_http: bool,
 }
 
 /// A setting that cannot be used; `warta` refuses to start with it.
@@ -233,6 +341,16 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    #[error("{name} must start with http:// or https://: {value:?}")]
+    Url { name: &'static str, value: String },
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error("WARTA_WORKER_NAME must be 1 to 64 characters: {0:?}")]
+    WorkerName(String),
+    #[error("WARTA_VAPID_SUBJECT must be a mailto: or https: URL: {0:?}")]
+    VapidSubject(String),
+    #[error("WARTA_PUSH_REMINDER_PERCENT must be between 0 and 99: {0}")]
+    ReminderPercent(u8),
 }
 
 impl Settings {
@@ -267,6 +385,12 @@ impl Settings {
             telegram_bot_token: serve.telegram_bot_token.clone(),
             telegram_api_url: serve.telegram_api_url.trim_end_matches('/').to_owned(),
             embedded_worker: !serve.no_worker,
+            vapid_private_key: serve.vapid_private_key.clone(),
+            vapid_subject: serve.vapid_subject.trim().to_owned(),
+            push_notifier: !serve.no_push,
+            push_reminder_percent: t.push_reminder_percent,
+            push_check_interval: Duration::from_secs(t.push_check_secs),
+            push_allow_http: t.push_allow_http,
         };
         settings.validate()?;
         Ok(settings)
@@ -282,6 +406,10 @@ impl Settings {
         let mut settings = Settings::from_args(&storage, &serve).expect("defaults are valid");
         settings.listen = "127.0.0.1:0".parse().expect("valid address");
         settings.pwa_dir = None;
+        // Background senders run only where asked for (the Telegram publisher needs a token;
+        // the push notifier is switched on), so a test that counts statements or events sees
+        // only its own work.
+        settings.push_notifier = false;
         settings
     }
 
@@ -306,6 +434,18 @@ impl Settings {
         }
         if self.max_upload_bytes == 0 {
             return Err(ConfigError::Zero("WARTA_MAX_UPLOAD_BYTES"));
+        }
+        // RFC 8292 section 2.1: the `sub` claim is a mailto: or https: URL.
+        let subject = &self.vapid_subject;
+        if !(subject.starts_with("mailto:") && subject.len() > 7 || subject.starts_with("https://"))
+        {
+            return Err(ConfigError::VapidSubject(subject.clone()));
+        }
+        if self.push_reminder_percent > 99 {
+            return Err(ConfigError::ReminderPercent(self.push_reminder_percent));
+        }
+        if self.push_check_interval.is_zero() {
+            return Err(ConfigError::Zero("WARTA_PUSH_CHECK_SECS"));
         }
         Ok(())
     }
@@ -335,6 +475,9 @@ impl ServeArgs {
             telegram_bot_token: None,
             telegram_api_url: "https://api.telegram.org".into(),
             pwa_dir: PathBuf::from("pwa/dist"),
+            vapid_private_key: None,
+            vapid_subject: "mailto:humas@unej.ac.id".into(),
+            no_push: false,
             tuning: Tuning {
                 agenda_pattern: "{seq:4}/HM/{year}".into(),
                 access_token_ttl_secs: 900,
@@ -345,6 +488,9 @@ impl ServeArgs {
                 graphql_complexity_limit: 2000,
                 sla_minutes: None,
                 log_format: "pretty".into(),
+                push_reminder_percent: 80,
+                push_check_secs: 30,
+                push_allow_http: false,
             },
         }
     }

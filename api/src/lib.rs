@@ -11,6 +11,8 @@ pub mod config;
 pub mod db;
 pub mod graphql;
 pub mod http;
+pub mod notify;
+pub mod paper;
 pub mod service;
 pub mod startup;
 pub mod state;

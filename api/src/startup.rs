@@ -30,6 +30,8 @@ pub enum StartupError {
     Database(#[from] sea_orm::DbErr),
     #[error("secrets: {0}")]
     Secret(#[from] AuthError),
+    #[error("web push keys: {0}")]
+    PushKeys(#[from] crate::service::push::VapidKeyError),
     #[error("first-run set-up failed: {0}")]
     Setup(#[from] ServiceError),
     #[error("sandbox: {0}")]
@@ -104,7 +106,11 @@ pub fn services(db: Db, settings: Arc<Settings>) -> Result<Services, StartupErro
         format!("{}/graphql", settings.public_url),
         settings.access_token_ttl,
     )?;
-    Ok(Services::new(db, settings, Arc::new(jwt)))
+    let vapid = crate::service::push::load_or_create_vapid_keys(
+        &settings.data_dir,
+        settings.vapid_private_key.as_ref(),
+    )?;
+    Ok(Services::new(db, settings, Arc::new(jwt)).with_push_keys(Arc::new(vapid)))
 }
 
 impl Application {
@@ -167,7 +173,8 @@ impl Application {
     ) -> std::io::Result<()> {
         let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
         let worker = self.spawn_worker(worker_stopped).await;
-        let mut extra = http::attachments::routes();
+        let notifier = self.spawn_notifier(stop_worker.subscribe());
+        let mut extra = http::attachments::routes().merge(http::paper::routes());
         if let Some(mode) = &self.sandbox {
             extra = extra.nest_service("/telegram-sandbox", mode.sandbox.router());
         }
@@ -201,7 +208,35 @@ impl Application {
             // The job in hand is finished and reported before the process ends.
             let _ = tokio::time::timeout(DRAIN_TIMEOUT, worker).await;
         }
+        if let Some(notifier) = notifier {
+            // Likewise the batch of pushes in hand.
+            let _ = tokio::time::timeout(DRAIN_TIMEOUT, notifier).await;
+        }
         result
+    }
+
+    /// Starts the Web Push notifier unless this server is told not to send pushes.
+    fn spawn_notifier(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        use crate::notify::{Notifier, WebPush};
+        let settings = &self.state.settings;
+        if !settings.push_notifier {
+            return None;
+        }
+        let services = self.state.services.clone();
+        let keys = services.push_keys()?.clone();
+        match WebPush::new(keys, settings.vapid_subject.clone()) {
+            Ok(sender) => {
+                let notifier = Notifier::new(services, Arc::new(sender), settings);
+                Some(tokio::spawn(notifier.run(stop)))
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot start the push notifier");
+                None
+            }
+        }
     }
 
     /// Starts the embedded publisher when there is a bot to publish with: the sandbox's, or

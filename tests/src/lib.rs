@@ -28,8 +28,10 @@ use uuid::Uuid;
 use warta::{
     auth::{Principal, Scope},
     config::Settings,
+    graphql::WartaSchema,
     service::{Audit, Services, accounts::NewUser, channels::ChannelInput},
     startup::Application,
+    telegram::sandbox::Sandbox,
 };
 
 pub use walk::{Stage, Walked};
@@ -124,6 +126,12 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The server's own services, for seeding data without going through HTTP.
     pub services: Services,
+    /// The server's GraphQL schema, for running operations in-process (as the embedded
+    /// worker does).
+    pub schema: WartaSchema,
+    /// With `settings.sandbox`, the Telegram Bot API sandbox the server mounts at
+    /// `/telegram-sandbox` and the token its bot answers to.
+    pub sandbox: Option<TelegramSandbox>,
     pub data_dir: PathBuf,
     pub engine: Engine,
     shutdown: Option<oneshot::Sender<()>>,
@@ -147,9 +155,34 @@ struct PgDatabase {
     name: String,
 }
 
+/// The Telegram sandbox of a server started in sandbox mode.
+#[derive(Clone)]
+pub struct TelegramSandbox {
+    pub sandbox: Sandbox,
+    pub bot_token: String,
+    /// The Bot API base URL, `http://127.0.0.1:PORT/telegram-sandbox`.
+    pub api_url: String,
+}
+
 /// Starts a server with the test defaults.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
+}
+
+/// Starts a server in sandbox mode (`warta serve --sandbox`): the Telegram Bot API sandbox
+/// with the channels `@info_unej`, `@humas_unej` and `@kabar_mahasiswa_unej`, one account
+/// per role with the password `sandbox`, and the embedded publisher.
+pub async fn spawn_sandbox_app() -> TestApp {
+    spawn_sandbox_app_with(|_| {}).await
+}
+
+/// Like [`spawn_sandbox_app`], after `configure` has adjusted the settings.
+pub async fn spawn_sandbox_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with(|settings| {
+        settings.sandbox = true;
+        configure(settings);
+    })
+    .await
 }
 
 /// Starts a server after `configure` has adjusted the test defaults.
@@ -189,6 +222,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("the server starts");
     let addr = application.local_addr();
     let services = application.state.services.clone();
+    let schema = application.state.schema.clone();
+    let sandbox = application.sandbox.as_ref().map(|mode| TelegramSandbox {
+        sandbox: mode.sandbox.clone(),
+        bot_token: mode.bot_token.clone(),
+        api_url: format!("http://{addr}/telegram-sandbox"),
+    });
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async move {
         let _ = rx.await;
@@ -201,6 +240,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             .build()
             .expect("an HTTP client"),
         services,
+        schema,
+        sandbox,
         data_dir: cleanup.data_dir.clone(),
         engine,
         shutdown: Some(tx),

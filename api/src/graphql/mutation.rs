@@ -17,6 +17,7 @@ use crate::{
         Audit,
         accounts::{NewUser, SessionTokens},
         channels::ChannelInput,
+        push::NewPushSubscription,
         requests::{ActDetails, ContentEdit, DeliveryDetails, SubmitInput},
         sla::CalendarSettings,
     },
@@ -933,5 +934,39 @@ impl Mutation {
                 .revoke_client(&client_id, &audit(ctx).await?)
                 .await?,
         ))
+    }
+
+    /// Registers this device for Web Push notifications to me (the fields of the browser's
+    /// `PushSubscription.toJSON()`); registering it again renews it.
+    #[graphql(guard = "SignedIn")]
+    async fn register_push_subscription(
+        &self,
+        ctx: &Context<'_>,
+        endpoint: String,
+        #[graphql(name = "p256dh")] p256dh: String,
+        auth: String,
+    ) -> Result<bool> {
+        let input = NewPushSubscription {
+            endpoint,
+            p256dh,
+            auth,
+            user_agent: request_meta(ctx).user_agent,
+        };
+        services(ctx)?
+            .register_push_subscription(&principal(ctx), input)
+            .await?;
+        Ok(true)
+    }
+
+    /// Stops Web Push to this device; false when it was not registered to me.
+    #[graphql(guard = "SignedIn")]
+    async fn unregister_push_subscription(
+        &self,
+        ctx: &Context<'_>,
+        endpoint: String,
+    ) -> Result<bool> {
+        Ok(services(ctx)?
+            .unregister_push_subscription(&principal(ctx), &endpoint)
+            .await?)
     }
 }

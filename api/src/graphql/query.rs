@@ -244,4 +244,11 @@ impl Query {
                 .collect(),
         })
     }
+
+    /// The server's VAPID public key (base64url), the `applicationServerKey` a device
+    /// subscribes to Web Push with.
+    #[graphql(guard = "SignedIn")]
+    async fn vapid_public_key(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(services(ctx)?.vapid_public_key()?.to_owned())
+    }
 }

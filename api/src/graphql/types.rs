@@ -428,6 +428,14 @@ impl Request {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
+    /// Download path of the printable disposition sheet, a PDF (send the bearer token).
+    async fn disposition_sheet_url(&self) -> String {
+        crate::paper::disposition_sheet_path(self.0.id)
+    }
+    /// Download path of the printable publication record, a PDF (send the bearer token).
+    async fn publication_record_url(&self) -> String {
+        crate::paper::publication_record_path(self.0.id)
+    }
     /// Time standards per step: deadline, time taken and whether each step met its standard.
     async fn sla(&self, ctx: &Context<'_>) -> Result<RequestSla> {
         let rows = loader(ctx)?

@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod graphql;
 pub mod health;
+pub mod paper;
 
 use std::{path::Path, sync::Arc, time::Duration};
 

@@ -43,6 +43,9 @@ pub struct Announcement {
 /// Attempts at one publication before it fails for a person to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
 
+/// How often a delivery report is applied again after losing a race to another write.
+const MAX_REPORT_RACES: u32 = 10;
+
 fn require_worker(principal: &Principal) -> ServiceResult<()> {
     match principal {
         Principal::Anonymous => Err(ServiceError::Unauthenticated),
@@ -322,17 +325,36 @@ impl Services {
             channel: p.channel_id,
             outcome,
         };
-        self.act(
-            principal,
-            p.request_id,
-            None,
-            &[command],
-            ActDetails {
-                delivery: Some(details),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let details = ActDetails {
+            delivery: Some(details),
+            ..Default::default()
+        };
+        // The channels of one request are sent by whichever workers took them, and their
+        // outcomes can arrive at the same moment. A report states a fact rather than a
+        // decision taken on a view of the request, so losing the optimistic lock to another
+        // report is no reason to refuse it (that would strand a sent post as `sending`):
+        // it is applied again on the new version.
+        let mut lost_races = 0;
+        loop {
+            let acted = self
+                .act(
+                    principal,
+                    p.request_id,
+                    None,
+                    std::slice::from_ref(&command),
+                    details.clone(),
+                )
+                .await;
+            match acted {
+                Err(ServiceError::Conflict(_)) if lost_races < MAX_REPORT_RACES => {
+                    lost_races += 1;
+                }
+                acted => {
+                    acted?;
+                    break;
+                }
+            }
+        }
         self.publication(publication_id).await
     }
 

@@ -3,6 +3,7 @@
 
 pub mod classify;
 pub mod embedded;
+pub mod over_http;
 pub mod pacing;
 pub mod render;
 pub mod worker;

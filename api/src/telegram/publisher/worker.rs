@@ -50,7 +50,7 @@ pub trait WorkerApi: Send + Sync + 'static {
 
 const CLAIM: &str = "mutation Claim($worker: String!, $limit: Int!, $lease: Int!) {
   claimPublicationJobs(worker: $worker, limit: $limit, leaseSeconds: $lease) {
-    jobId leaseUntil title text
+    jobId title text
     publication { id }
     channel { id chatRef linkPreview silent }
     attachments { id contentType filename }
@@ -68,7 +68,6 @@ const RETRY_LATER: &str = "mutation RetryLater($id: ID!, $after: Int!, $error: S
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Job {
-    lease_until: chrono::DateTime<chrono::Utc>,
     title: String,
     text: String,
     publication: IdOnly,
@@ -151,6 +150,8 @@ pub struct Publisher<A: WorkerApi> {
     pacer: Pacer,
     /// A file uploaded once is sent to the other channels by its `file_id`.
     uploaded: HashMap<i64, FileId>,
+    /// Set while `run` runs: turns true when the worker is asked to stop.
+    stop: Option<watch::Receiver<bool>>,
 }
 
 impl<A: WorkerApi> Publisher<A> {
@@ -168,12 +169,28 @@ impl<A: WorkerApi> Publisher<A> {
             bot,
             pacer,
             uploaded: HashMap::new(),
+            stop: None,
         })
+    }
+
+    /// Asks the Bot API who the bot is (`getMe`), so that a wrong token or URL shows at
+    /// start; returns the bot's `@username`.
+    pub async fn check_bot(&self) -> Result<String, WorkerError> {
+        match self.bot.get_me().await {
+            Ok(me) => Ok(format!("@{}", me.username())),
+            Err(RequestError::Api(e)) => Err(WorkerError::Api(format!(
+                "the Bot API refused the bot token: {e}"
+            ))),
+            Err(e) => Err(WorkerError::Transport(format!(
+                "cannot reach the Bot API: {e}"
+            ))),
+        }
     }
 
     /// Runs until `stop` turns true; a job in hand is finished first.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         tracing::info!(worker = %self.settings.name, "publisher started");
+        self.stop = Some(stop.clone());
         while !*stop.borrow() {
             let idle = match self.run_once().await {
                 Ok(0) => self.settings.idle,
@@ -194,7 +211,19 @@ impl<A: WorkerApi> Publisher<A> {
     }
 
     /// Takes one batch of due jobs and publishes them; returns how many there were.
+    ///
+    /// The lease is measured on this machine's clock from the moment of the claim, not read
+    /// from the server's `leaseUntil`: a worker whose clock is off must neither send after
+    /// its lease ended nor give up on every job before it.
+    ///
+    /// Asked to stop, the worker finishes the job in hand and gives the ones it has not
+    /// started back to the queue (nothing of them was sent, so they are certain to be safe
+    /// to send). A report the API refuses is logged and the batch goes on; an API that
+    /// cannot be reached ends the batch, as sending more could not be recorded.
     pub async fn run_once(&mut self) -> Result<usize, WorkerError> {
+        let claimed_at = Instant::now();
+        let lease = Duration::from_secs(u64::try_from(self.settings.lease_secs).unwrap_or(0));
+        let deadline = claimed_at + lease;
         let data = self
             .api
             .execute(
@@ -205,19 +234,93 @@ impl<A: WorkerApi> Publisher<A> {
         let jobs: Vec<Job> = serde_json::from_value(data["claimPublicationJobs"].clone())
             .map_err(|e| WorkerError::Api(format!("unexpected claim answer: {e}")))?;
         let count = jobs.len();
-        for job in jobs {
-            let outcome = self.publish(&job).await;
-            self.report(&job, outcome).await?;
+        let mut jobs = jobs.into_iter();
+        while let Some(job) = jobs.next() {
+            if self.stopping() {
+                tracing::info!(
+                    worker = %self.settings.name,
+                    "stopping: giving back the jobs not started"
+                );
+                self.release(std::iter::once(job).chain(jobs)).await;
+                break;
+            }
+            let outcome = self.publish(&job, deadline).await;
+            match self.report(&job, outcome, deadline).await {
+                Ok(()) => {}
+                Err(WorkerError::Api(reason)) => {
+                    tracing::error!(
+                        publication_id = %job.publication.id,
+                        %reason,
+                        "the API refused the outcome of a publication"
+                    );
+                }
+                Err(err) => {
+                    self.release(jobs).await;
+                    return Err(err);
+                }
+            }
         }
         Ok(count)
     }
 
-    async fn report(&self, job: &Job, outcome: Outcome) -> Result<(), WorkerError> {
+    fn stopping(&self) -> bool {
+        self.stop.as_ref().is_some_and(|stop| *stop.borrow())
+    }
+
+    /// Gives claimed jobs that were not started back to the queue, due at once.
+    async fn release(&self, jobs: impl Iterator<Item = Job>) {
+        for job in jobs {
+            let id = &job.publication.id;
+            let released = self
+                .api
+                .execute(
+                    RETRY_LATER,
+                    json!({ "id": id, "after": 0, "error": "the worker stopped before sending it" }),
+                )
+                .await;
+            if let Err(err) = released {
+                // Its lease runs out and the claim that follows settles it.
+                tracing::warn!(publication_id = %id, error = %err, "could not give a job back");
+            }
+        }
+    }
+
+    /// Reports an outcome; a report that cannot reach the API is tried again while the
+    /// lease lasts, because a sent post that is not recorded ends up uncertain.
+    async fn report(
+        &self,
+        job: &Job,
+        outcome: Outcome,
+        deadline: Instant,
+    ) -> Result<(), WorkerError> {
+        let mut attempt = 0;
+        loop {
+            match self.report_once(job, &outcome).await {
+                Err(WorkerError::Transport(reason)) => {
+                    attempt += 1;
+                    let wait = backoff(attempt);
+                    if attempt > 5 || Instant::now() + wait >= deadline {
+                        return Err(WorkerError::Transport(reason));
+                    }
+                    tracing::warn!(
+                        publication_id = %job.publication.id,
+                        %reason,
+                        "cannot report yet; trying again"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn report_once(&self, job: &Job, outcome: &Outcome) -> Result<(), WorkerError> {
         let id = &job.publication.id;
         let result = match outcome {
             Outcome::RetryLater { after, error } => {
                 tracing::info!(publication_id = %id, after_secs = after.as_secs(), "not sent; will retry");
                 let after = i32::try_from(after.as_secs()).unwrap_or(3600);
+                let error = error.as_str();
                 self.api
                     .execute(
                         RETRY_LATER,
@@ -247,7 +350,7 @@ impl<A: WorkerApi> Publisher<A> {
     /// Sends one publication: every planned call in order. The job's lease was recorded as
     /// an attempt before any call. Once a call has posted something, a later failure can no
     /// longer be retried blindly: the publication becomes uncertain for a person to settle.
-    async fn publish(&mut self, job: &Job) -> Outcome {
+    async fn publish(&mut self, job: &Job, lease_deadline: Instant) -> Outcome {
         let media: Vec<(Media, &JobAttachment)> = job
             .attachments
             .iter()
@@ -288,7 +391,7 @@ impl<A: WorkerApi> Publisher<A> {
                     self.pacer
                         .next_slot(&chat, call.message_count(), Instant::now().into_std());
                 let wait = slot.saturating_duration_since(std::time::Instant::now());
-                if Instant::now() + wait + self.settings.call_timeout > lease_deadline(job) {
+                if Instant::now() + wait + self.settings.call_timeout > lease_deadline {
                     let error = "the lease ran out while waiting to send".to_owned();
                     return if message_ids.is_empty() {
                         Outcome::RetryLater { after: wait, error }
@@ -505,13 +608,6 @@ impl<A: WorkerApi> Publisher<A> {
             }
         }
     }
-}
-
-fn lease_deadline(job: &Job) -> Instant {
-    let left = (job.lease_until - chrono::Utc::now())
-        .to_std()
-        .unwrap_or_default();
-    Instant::now() + left
 }
 
 fn partly(message_ids: &[i64], reason: &str) -> String {
