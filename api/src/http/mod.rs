@@ -181,7 +181,10 @@ fn with_layers(app: Router) -> Router {
             )
             .layer(PropagateRequestIdLayer::new(http::HeaderName::from_static(
                 REQUEST_ID,
-            ))),
+            )))
+            // Phones on slow connections: the PWA's assets and GraphQL JSON compress well
+            // (images, small bodies and event streams are left alone by the default rules).
+            .layer(tower_http::compression::CompressionLayer::new()),
     )
 }
 
