@@ -267,6 +267,50 @@ async fn act(
     Ok(Request(row))
 }
 
+/// Runs one workflow command that carries nothing beyond the rules.
+async fn act_one(
+    ctx: &Context<'_>,
+    request_id: &ID,
+    expected_version: Option<i32>,
+    command: Command,
+) -> Result<Request> {
+    act(
+        ctx,
+        request_id,
+        expected_version,
+        &[command],
+        ActDetails::default(),
+    )
+    .await
+}
+
+/// An edited narrative (and title) saved as a new version before `then`.
+fn with_content_edit(
+    title: Option<String>,
+    narrative: Option<String>,
+    note: Option<String>,
+    then: Command,
+) -> Result<(Vec<Command>, ActDetails)> {
+    match narrative {
+        Some(narrative) => Ok((
+            vec![Command::ReviseContent, then],
+            ActDetails {
+                content: Some(ContentEdit {
+                    title,
+                    narrative,
+                    note,
+                }),
+                ..Default::default()
+            },
+        )),
+        None if title.is_some() => Err(coded(
+            code::BAD_USER_INPUT,
+            "an edited title needs the narrative too",
+        )),
+        None => Ok((vec![then], ActDetails::default())),
+    }
+}
+
 fn retention(years: i32) -> Result<u16> {
     u16::try_from(years).map_err(|_| {
         coded(
@@ -396,14 +440,7 @@ impl Mutation {
             channels,
             checklist: input.checklist.map(Into::into),
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// Step 4: fit, revise (back to the requester) or reject; edits become a new version.
@@ -413,25 +450,11 @@ impl Mutation {
         ctx: &Context<'_>,
         input: ReviewRequestInput,
     ) -> Result<Request> {
-        let mut commands = Vec::new();
-        let mut details = ActDetails::default();
-        if let Some(narrative) = input.narrative {
-            commands.push(Command::ReviseContent);
-            details.content = Some(ContentEdit {
-                title: input.title,
-                narrative,
-                note: None,
-            });
-        } else if input.title.is_some() {
-            return Err(coded(
-                code::BAD_USER_INPUT,
-                "an edited title needs the narrative too",
-            ));
-        }
-        commands.push(Command::Review {
+        let review = Command::Review {
             verdict: input.verdict.into(),
             comment: input.comment.unwrap_or_default(),
-        });
+        };
+        let (commands, details) = with_content_edit(input.title, input.narrative, None, review)?;
         act(
             ctx,
             &input.request_id,
@@ -487,14 +510,7 @@ impl Mutation {
         let command = Command::Publish {
             schedule_at: input.schedule_at.filter(|t| *t > Utc::now()),
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// Step 7: archive with a classification code and retention.
@@ -508,14 +524,7 @@ impl Mutation {
             classification_code: input.classification_code,
             retention_years: retention(input.retention_years)?,
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// Sends the request back to its requester for revision (holders of steps 1–5).
@@ -524,14 +533,7 @@ impl Mutation {
         let command = Command::ReturnForRevision {
             reason: input.reason,
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// The requester sends a returned request back, optionally with revised content.
@@ -541,22 +543,8 @@ impl Mutation {
         ctx: &Context<'_>,
         input: ResubmitRequestInput,
     ) -> Result<Request> {
-        let mut commands = Vec::new();
-        let mut details = ActDetails::default();
-        if let Some(narrative) = input.narrative {
-            commands.push(Command::ReviseContent);
-            details.content = Some(ContentEdit {
-                title: input.title,
-                narrative,
-                note: input.note,
-            });
-        } else if input.title.is_some() {
-            return Err(coded(
-                code::BAD_USER_INPUT,
-                "an edited title needs the narrative too",
-            ));
-        }
-        commands.push(Command::Resubmit);
+        let (commands, details) =
+            with_content_edit(input.title, input.narrative, input.note, Command::Resubmit)?;
         act(
             ctx,
             &input.request_id,
@@ -573,14 +561,7 @@ impl Mutation {
         let command = Command::Reject {
             reason: input.reason,
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// The requester withdraws their request.
@@ -593,14 +574,7 @@ impl Mutation {
         let command = Command::Withdraw {
             reason: input.reason,
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// Hands the current step to another holder of its role (the holder, or an admin).
@@ -621,14 +595,7 @@ impl Mutation {
             to_user,
             to_user_roles: roles,
         };
-        act(
-            ctx,
-            &input.request_id,
-            input.expected_version,
-            &[command],
-            ActDetails::default(),
-        )
-        .await
+        act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
     /// Marks a disposition addressed to me as read.
