@@ -697,6 +697,25 @@ impl Mutation {
         ))
     }
 
+    /// The worker reports that a group became a supergroup with a new chat id.
+    #[graphql(guard = "Allow::scopes(&[crate::auth::Scope::Worker])")]
+    async fn record_channel_migration(
+        &self,
+        ctx: &Context<'_>,
+        channel_id: ID,
+        new_chat_id: String,
+    ) -> Result<Channel> {
+        let id = parse_id(&channel_id, "channel")?;
+        let new_chat_id = new_chat_id
+            .parse::<i64>()
+            .map_err(|_| coded(code::BAD_USER_INPUT, "newChatId must be a numeric chat id"))?;
+        Ok(Channel(
+            services(ctx)?
+                .record_channel_migration(&principal(ctx), id, new_chat_id)
+                .await?,
+        ))
+    }
+
     /// Staff settle an uncertain publication.
     #[graphql(guard = "Allow::roles(STAFF)")]
     async fn resolve_uncertain_publication(

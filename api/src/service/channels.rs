@@ -176,6 +176,44 @@ impl Services {
     }
 }
 
+impl Services {
+    /// A group the bot posts to became a supergroup: Telegram gave its new id, which is
+    /// stored so the next sends (and everyone else's) go there. Reported by the worker.
+    pub async fn record_channel_migration(
+        &self,
+        principal: &crate::auth::Principal,
+        channel_id: i64,
+        new_chat_id: i64,
+    ) -> ServiceResult<channel::Model> {
+        if !principal.has_scope(crate::auth::Scope::Worker) {
+            return Err(ServiceError::Forbidden(
+                "only the publishing worker may do this".into(),
+            ));
+        }
+        let new_ref = validate_chat_ref(&new_chat_id.to_string())?;
+        let audit = Audit::of(principal, None)?;
+        let tx = self.db.begin_write().await?;
+        let row = channel::Entity::find_by_id(channel_id)
+            .one(&*tx)
+            .await?
+            .ok_or(ServiceError::NotFound("channel"))?;
+        let old_ref = row.chat_ref.clone();
+        let mut active: channel::ActiveModel = row.into();
+        active.chat_ref = Set(new_ref.clone());
+        active.updated_at = Set(Utc::now());
+        let row = active.update(&*tx).await?;
+        append_admin_event(
+            &*tx,
+            &audit,
+            "channel_migrated",
+            json!({ "channel_id": row.id, "from": old_ref, "to": new_ref }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::validate_chat_ref;

@@ -1166,3 +1166,57 @@ async fn a_stopping_worker_finishes_the_job_in_hand_and_gives_back_the_rest() {
         assert_eq!(posts(&sb, chat).len(), 1, "{chat}");
     }
 }
+
+#[tokio::test]
+async fn a_group_that_became_a_supergroup_is_followed_to_its_new_id() {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    without_rate_limits(&sb);
+    let o = officials(&app).await;
+    let group = sb
+        .create_chat(NewChat {
+            kind: ChatType::Group,
+            id: None,
+            title: "Grup Dosen UNEJ".into(),
+            username: None,
+            description: None,
+            bot: None,
+        })
+        .expect("create a group");
+    let channel = register_channel(&app, &group.id.to_string()).await;
+    let supergroup = sb
+        .migrate_group(&group.id.to_string())
+        .expect("migrate the group")
+        .id;
+    assert_ne!(supergroup, group.id);
+
+    let id = to_publication(
+        &app,
+        &o,
+        submission("Rapat Dosen", "Rapat dosen Senin pukul 09.00 WIB.", &[]),
+        std::slice::from_ref(&channel),
+    )
+    .await;
+    publish(&app, &o, &id).await;
+    let r = wait_for(&app, &o.staff, &id, "the request to reach ARCHIVING", |r| {
+        r["status"] == "ARCHIVING"
+    })
+    .await;
+
+    assert_eq!(publications(&r)[0]["status"], "SENT");
+    assert_eq!(
+        posts(&sb, &supergroup.to_string()).len(),
+        1,
+        "posted in the supergroup"
+    );
+    let stored = app.services.channels(true).await.expect("channels");
+    let stored = stored
+        .iter()
+        .find(|c| c.id.to_string() == channel)
+        .expect("the channel");
+    assert_eq!(
+        stored.chat_ref,
+        supergroup.to_string(),
+        "the new id is kept"
+    );
+}

@@ -61,6 +61,10 @@ const REPORT: &str = "mutation Report($input: ReportPublicationInput!) {
   reportPublication(input: $input) { id status }
 }";
 
+const RECORD_MIGRATION: &str = "mutation Migrated($channel: ID!, $chat: String!) {
+  recordChannelMigration(channelId: $channel, newChatId: $chat) { id chatRef }
+}";
+
 const RETRY_LATER: &str = "mutation RetryLater($id: ID!, $after: Int!, $error: String!) {
   retryPublicationLater(publicationId: $id, afterSeconds: $after, error: $error) { id status }
 }";
@@ -83,6 +87,7 @@ struct IdOnly {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct JobChannel {
+    id: String,
     chat_ref: String,
     link_preview: bool,
     silent: bool,
@@ -139,6 +144,10 @@ enum Outcome {
     RetryLater {
         after: Duration,
         error: String,
+    },
+    /// Nothing was posted: the group moved to a new id, to be stored before sending again.
+    Migrated {
+        new_chat_id: i64,
     },
 }
 
@@ -317,6 +326,19 @@ impl<A: WorkerApi> Publisher<A> {
     async fn report_once(&self, job: &Job, outcome: &Outcome) -> Result<(), WorkerError> {
         let id = &job.publication.id;
         let result = match outcome {
+            Outcome::Migrated { new_chat_id } => {
+                tracing::info!(publication_id = %id, new_chat_id, "group migrated; sending there");
+                self.api
+                    .execute(
+                        RECORD_MIGRATION,
+                        json!({ "channel": job.channel.id, "chat": new_chat_id.to_string() }),
+                    )
+                    .await?;
+                let error = format!("the group became a supergroup with id {new_chat_id}");
+                self.api
+                    .execute(RETRY_LATER, json!({ "id": id, "after": 0, "error": error }))
+                    .await
+            }
             Outcome::RetryLater { after, error } => {
                 tracing::info!(publication_id = %id, after_secs = after.as_secs(), "not sent; will retry");
                 let after = i32::try_from(after.as_secs()).unwrap_or(3600);
@@ -443,12 +465,11 @@ impl<A: WorkerApi> Publisher<A> {
                             tokio::time::sleep(backoff(attempt)).await;
                         }
                         Verdict::Migrated { new_chat_id } => {
-                            let reason = format!(
-                                "the group became a supergroup with id {new_chat_id}: change the channel's chat reference to it, then send again"
-                            );
                             return if message_ids.is_empty() {
-                                Outcome::Failed(reason)
+                                Outcome::Migrated { new_chat_id }
                             } else {
+                                let reason =
+                                    format!("the group became a supergroup with id {new_chat_id}");
                                 Outcome::Uncertain(partly(&message_ids, &reason))
                             };
                         }
