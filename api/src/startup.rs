@@ -250,23 +250,25 @@ impl Application {
             worker::{Publisher, WorkerSettings},
         };
         let settings = &self.state.settings;
-        if !settings.embedded_worker {
-            return None;
-        }
-        let (token, api_url) = match (&self.sandbox, &settings.telegram_bot_token) {
-            (Some(mode), _) => (
-                mode.bot_token.clone(),
-                format!("http://{}/telegram-sandbox", self.local_addr()),
-            ),
-            (None, Some(token)) => (
-                secrecy::ExposeSecret::expose_secret(token).to_owned(),
-                settings.telegram_api_url.clone(),
-            ),
+        let bot = match (&self.sandbox, &settings.telegram_bot_token) {
+            (Some(mode), _) => crate::service::BotEndpoint {
+                token: mode.bot_token.clone(),
+                api_url: format!("http://{}/telegram-sandbox", self.local_addr()),
+            },
+            (None, Some(token)) => crate::service::BotEndpoint {
+                token: secrecy::ExposeSecret::expose_secret(token).to_owned(),
+                api_url: settings.telegram_api_url.clone(),
+            },
             (None, None) => {
                 tracing::info!("no TELEGRAM_BOT_TOKEN: publications wait for a worker");
                 return None;
             }
         };
+        self.state.services.set_bot(bot.clone());
+        if !settings.embedded_worker {
+            return None;
+        }
+        let (token, api_url) = (bot.token, bot.api_url);
         let services = self.state.services.clone();
         let principal = match services.embedded_worker_principal().await {
             Ok(p) => p,

@@ -237,6 +237,20 @@ pub struct WorkCalendarInput {
     pub work_end: String,
 }
 
+/// What Telegram says about a channel.
+#[derive(SimpleObject)]
+pub struct ChannelCheck {
+    /// The bot can see the chat.
+    pub reachable: bool,
+    pub title: Option<String>,
+    /// The bot's status there: administrator, member, left, banned, …
+    pub bot_status: Option<String>,
+    /// The bot may post there.
+    pub can_post: bool,
+    /// What to fix; null when all is well.
+    pub problem: Option<String>,
+}
+
 #[derive(SimpleObject)]
 pub struct CreateApiClientPayload {
     pub client: ApiClient,
@@ -824,6 +838,20 @@ impl Mutation {
                 .update_channel(id, input.into(), &audit(ctx).await?)
                 .await?,
         ))
+    }
+
+    /// Asks Telegram whether the bot sees a channel and may post there (admins).
+    #[graphql(guard = "Allow::roles(ADMIN)")]
+    async fn check_channel(&self, ctx: &Context<'_>, id: ID) -> Result<ChannelCheck> {
+        let id = parse_id(&id, "channel")?;
+        let check = services(ctx)?.check_channel(id).await?;
+        Ok(ChannelCheck {
+            reachable: check.reachable,
+            title: check.title,
+            bot_status: check.bot_status,
+            can_post: check.can_post,
+            problem: check.problem,
+        })
     }
 
     /// Changes a step's time standard (admins).

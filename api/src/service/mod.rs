@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod channel_check;
 pub mod channels;
 pub mod error;
 pub mod publications;
@@ -47,6 +48,16 @@ pub struct Services {
     changes: broadcast::Sender<Change>,
     /// The VAPID key pair for Web Push, when the server has one (see `push`).
     push_keys: Option<Arc<push::VapidKeys>>,
+    /// The bot this server speaks as, once known (the sandbox's address is known only after
+    /// the listener is bound).
+    telegram: Arc<std::sync::OnceLock<BotEndpoint>>,
+}
+
+/// A bot and the Bot API server it talks to.
+#[derive(Debug, Clone)]
+pub struct BotEndpoint {
+    pub token: String,
+    pub api_url: String,
 }
 
 impl Services {
@@ -60,7 +71,18 @@ impl Services {
             throttle: Arc::new(LoginThrottle::default()),
             changes,
             push_keys: None,
+            telegram: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    /// Sets the bot this server speaks as (once; later calls are ignored).
+    pub fn set_bot(&self, bot: BotEndpoint) {
+        let _ = self.telegram.set(bot);
+    }
+
+    /// The bot this server speaks as, if it has one.
+    pub fn bot(&self) -> Option<&BotEndpoint> {
+        self.telegram.get()
     }
 
     /// Live changes, for subscriptions. A slow subscriber that lags simply misses changes and

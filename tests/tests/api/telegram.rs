@@ -1220,3 +1220,61 @@ async fn a_group_that_became_a_supergroup_is_followed_to_its_new_id() {
         "the new id is kept"
     );
 }
+
+#[tokio::test]
+async fn an_admin_checks_whether_the_bot_may_post_in_each_channel() {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    let admin = app.login("admin", SANDBOX_PASSWORD).await;
+    sb.set_bot_membership("@humas_unej", BotMembership::Kicked)
+        .expect("kick the bot");
+    let unknown = register_channel(&app, "@pengumuman_fmipa_unej").await;
+    let check = |id: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let data = app
+                .gql(
+                    Some(&admin),
+                    "mutation($id: ID!) { checkChannel(id: $id) { reachable title botStatus canPost problem } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            data["data"]["checkChannel"].clone()
+        }
+    };
+
+    let fine = check(channel_id(&app, "@info_unej").await).await;
+    assert_eq!(fine["reachable"], true, "{fine}");
+    assert_eq!(fine["canPost"], true, "{fine}");
+    assert!(fine["problem"].is_null());
+    assert_eq!(fine["title"], "Info Universitas Jember");
+
+    let kicked = check(channel_id(&app, "@humas_unej").await).await;
+    assert_eq!(kicked["canPost"], false, "{kicked}");
+    assert!(
+        kicked["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("administrator")),
+        "{kicked}"
+    );
+
+    let missing = check(unknown).await;
+    assert_eq!(missing["reachable"], false, "{missing}");
+    assert!(
+        missing["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("@username")),
+        "{missing}"
+    );
+
+    let staff = app.login("staff", SANDBOX_PASSWORD).await;
+    let refused = app
+        .gql(
+            Some(&staff),
+            "mutation { checkChannel(id: \"1\") { canPost } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+}

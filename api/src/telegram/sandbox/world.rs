@@ -631,6 +631,13 @@ impl World {
         put_opt(&mut v, "description", &chat.description);
         v["accent_color_id"] = json!(id.rem_euclid(7));
         v["max_reaction_count"] = json!(11);
+        // Bot API 9.0 sends this in every ChatFullInfo, and clients (teloxide) require it.
+        v["accepted_gift_types"] = json!({
+            "unlimited_gifts": false,
+            "limited_gifts": false,
+            "unique_gifts": false,
+            "premium_subscription": false,
+        });
         if let Some(from) = chat.migrated_from {
             v["migrated_from_chat_id"] = json!(from);
         }
