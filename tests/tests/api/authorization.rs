@@ -403,6 +403,36 @@ async fn every_workflow_mutation_admits_exactly_the_roles_of_its_steps() {
             allowed: &[Worker],
         },
         Case {
+            name: "retryPublicationLater",
+            query: "mutation($id: ID!) { retryPublicationLater(publicationId: $id, afterSeconds: 5, error: \"429\") { id } }",
+            variables: dummy_id,
+            allowed: &[Worker],
+        },
+        Case {
+            name: "recordChannelMigration",
+            query: "mutation($id: ID!) { recordChannelMigration(channelId: $id, newChatId: \"-1001234567890\") { id } }",
+            variables: dummy_id,
+            allowed: &[Worker],
+        },
+        Case {
+            name: "checkChannel",
+            query: "mutation($id: ID!) { checkChannel(id: $id) { canPost } }",
+            variables: dummy_id,
+            allowed: ADMIN,
+        },
+        Case {
+            name: "registerPushSubscription",
+            query: "mutation { registerPushSubscription(endpoint: \"https://push.example.org/x\", p256dh: \"bad\", auth: \"bad\") }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
+            name: "unregisterPushSubscription",
+            query: "mutation { unregisterPushSubscription(endpoint: \"https://push.example.org/x\") }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
             name: "resolveUncertainPublication",
             query: "mutation($input: ResolvePublicationInput!) { resolveUncertainPublication(input: $input) { id } }",
             variables: |_, _| json!({ "input": { "publicationId": DUMMY, "posted": true } }),
