@@ -32,13 +32,8 @@ impl AttachmentStore {
         self.root.join(prefix).join(sha256)
     }
 
-    /// Copies `source` into the store under its hash. Writing to a temporary name and
-    /// renaming makes a crash leave no half-written file under a real hash.
-    pub async fn put_file(&self, source: &Path) -> std::io::Result<StoredFile> {
-        let bytes = tokio::fs::read(source).await?;
-        self.put_bytes(&bytes).await
-    }
-
+    /// Stores `bytes` under their hash. Writing to a temporary name and renaming makes a
+    /// crash leave no half-written file under a real hash.
     pub async fn put_bytes(&self, bytes: &[u8]) -> std::io::Result<StoredFile> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let target = self.path_of(&sha256);

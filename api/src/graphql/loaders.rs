@@ -13,10 +13,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::workflow::{
-    Step,
-    sla::{SlaStandard, WorkCalendar},
-};
+use crate::workflow::sla::WorkCalendar;
 
 /// Loads rows by key from the database, batching the keys of one query.
 pub struct DbLoader {
@@ -50,9 +47,10 @@ pub struct ContentKey {
     pub version: i32,
 }
 
-/// The time standards and calendar (one row set for everyone).
+/// The working calendar (one for everyone). Each step keeps the standard it opened under,
+/// so only the calendar is needed to measure working time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SlaSnapshotKey;
+pub struct CalendarKey;
 
 /// Groups rows by a parent key, keeping their order.
 fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
@@ -285,34 +283,16 @@ impl Loader<ArchiveOf> for DbLoader {
     }
 }
 
-/// The standards in force and the calendar, loaded once per batch.
-#[derive(Debug, Clone)]
-pub struct SlaSnapshot {
-    pub standards: BTreeMap<Step, SlaStandard>,
-    pub calendar: WorkCalendar,
-}
-
-impl Loader<SlaSnapshotKey> for DbLoader {
-    type Value = SlaSnapshot;
+impl Loader<CalendarKey> for DbLoader {
+    type Value = WorkCalendar;
     type Error = LoadError;
     async fn load(
         &self,
-        _: &[SlaSnapshotKey],
-    ) -> Result<HashMap<SlaSnapshotKey, Self::Value>, Self::Error> {
-        let ctx = crate::service::sla::load_sla_context(&self.db)
+        _: &[CalendarKey],
+    ) -> Result<HashMap<CalendarKey, Self::Value>, Self::Error> {
+        let calendar = crate::service::sla::load_work_calendar(&self.db)
             .await
-            .map_err(|e| match e {
-                crate::service::ServiceError::Internal(inner) => {
-                    Arc::new(DbErr::Custom(inner.to_string()))
-                }
-                other => Arc::new(DbErr::Custom(other.to_string())),
-            })?;
-        Ok(HashMap::from([(
-            SlaSnapshotKey,
-            SlaSnapshot {
-                standards: ctx.standards,
-                calendar: ctx.calendar,
-            },
-        )]))
+            .map_err(|e| Arc::new(DbErr::Custom(e.to_string())))?;
+        Ok(HashMap::from([(CalendarKey, calendar)]))
     }
 }

@@ -443,13 +443,13 @@ impl Request {
             .await
             .map_err(load_failed)?
             .unwrap_or_default();
-        let snapshot = loader(ctx)?
-            .load_one(SlaSnapshotKey)
+        let calendar = loader(ctx)?
+            .load_one(CalendarKey)
             .await
             .map_err(load_failed)?;
         let steps: Vec<StepSla> = rows
             .iter()
-            .map(|d| step_sla(d, snapshot.as_ref(), Utc::now()))
+            .map(|d| step_sla(d, calendar.as_ref(), Utc::now()))
             .collect();
         Ok(RequestSla {
             all_met: steps.iter().all(|s| s.met != Some(false)),
@@ -480,14 +480,18 @@ pub struct StepSla {
     pub overdue: bool,
 }
 
-fn step_sla(d: &disposition::Model, snapshot: Option<&SlaSnapshot>, now: DateTime<Utc>) -> StepSla {
+fn step_sla(
+    d: &disposition::Model,
+    calendar: Option<&sla::WorkCalendar>,
+    now: DateTime<Utc>,
+) -> StepSla {
     let step = Step::from_number(d.step).unwrap_or(Step::Disposition);
     // The standard the step opened under, not today's: a later change must not rewrite history.
     let standard = sla::SlaStandard {
         minutes: u32::try_from(d.sla_minutes).unwrap_or_default(),
         working_hours_only: d.sla_working_hours_only,
     };
-    let calendar = snapshot.map(|s| s.calendar.clone()).unwrap_or_default();
+    let calendar = calendar.cloned().unwrap_or_default();
     let end = d.done_at.unwrap_or(now);
     let taken = sla::time_taken(d.created_at, end, &standard, &calendar);
     let met = match d.done_at {
@@ -641,11 +645,11 @@ impl Disposition {
         self.0.outcome.as_deref()
     }
     async fn sla(&self, ctx: &Context<'_>) -> Result<StepSla> {
-        let snapshot = loader(ctx)?
-            .load_one(SlaSnapshotKey)
+        let calendar = loader(ctx)?
+            .load_one(CalendarKey)
             .await
             .map_err(load_failed)?;
-        Ok(step_sla(&self.0, snapshot.as_ref(), Utc::now()))
+        Ok(step_sla(&self.0, calendar.as_ref(), Utc::now()))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::attachment;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 
 use crate::{
@@ -177,15 +177,6 @@ impl Services {
         }
         let bytes = self.attachments.read(&row.sha256).await?;
         Ok((row, bytes))
-    }
-
-    /// A request's attachments in upload order.
-    pub async fn attachments_of(&self, request_id: i64) -> ServiceResult<Vec<attachment::Model>> {
-        Ok(attachment::Entity::find()
-            .filter(attachment::Column::RequestId.eq(request_id))
-            .order_by_asc(attachment::Column::Id)
-            .all(&self.db.conn)
-            .await?)
     }
 }
 

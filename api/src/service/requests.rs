@@ -1171,13 +1171,8 @@ async fn next_agenda_number(
     now: DateTime<Utc>,
 ) -> ServiceResult<(i32, i32)> {
     use entity::agenda_counter::{Column, Entity};
-    let year = now
-        .with_timezone(&workflow::sla::wib())
-        .format("%Y")
-        .to_string();
-    let year: i32 = year
-        .parse()
-        .map_err(|_| ServiceError::Internal("bad year".into()))?;
+    // The agenda year is the year in WIB, as the office counts it.
+    let year = chrono::Datelike::year(&now.with_timezone(&workflow::sla::wib()));
     let insert = Query::insert()
         .into_table(Entity)
         .columns([Column::Year, Column::LastNumber])

@@ -50,6 +50,15 @@ pub(crate) async fn load_sla_context(db: &impl ConnectionTrait) -> ServiceResult
             ))
         })
         .collect();
+    let calendar = load_work_calendar(db).await?;
+    Ok(SlaContext {
+        standards,
+        calendar,
+    })
+}
+
+/// The WIB working calendar in force: working days and hours, and holidays.
+pub(crate) async fn load_work_calendar(db: &impl ConnectionTrait) -> ServiceResult<WorkCalendar> {
     let s = calendar_settings(db).await?;
     let holidays: BTreeSet<NaiveDate> = holiday::Entity::find()
         .all(db)
@@ -57,15 +66,8 @@ pub(crate) async fn load_sla_context(db: &impl ConnectionTrait) -> ServiceResult
         .into_iter()
         .map(|h| h.date)
         .collect();
-    let calendar =
-        WorkCalendar::from_settings(&s.working_days, &s.work_start, &s.work_end, holidays)
-            .map_err(|e| {
-                ServiceError::Internal(format!("stored calendar is invalid: {e}").into())
-            })?;
-    Ok(SlaContext {
-        standards,
-        calendar,
-    })
+    WorkCalendar::from_settings(&s.working_days, &s.work_start, &s.work_end, holidays)
+        .map_err(|e| ServiceError::Internal(format!("stored calendar is invalid: {e}").into()))
 }
 
 impl Services {
@@ -79,12 +81,6 @@ impl Services {
             .order_by_asc(sla_standard::Column::Step)
             .all(&self.db.conn)
             .await?)
-    }
-
-    /// The standards in force, by step, for computing figures outside a transaction.
-    pub async fn sla_snapshot(&self) -> ServiceResult<(BTreeMap<Step, SlaStandard>, WorkCalendar)> {
-        let ctx = self.sla_context(&self.db.conn).await?;
-        Ok((ctx.standards, ctx.calendar))
     }
 
     /// Changes a step's time standard. Deadlines already set keep their value; the new
