@@ -21,5 +21,6 @@ pub mod review;
 pub mod setting;
 pub mod sla_standard;
 pub mod step_reminder;
+pub mod telegram_account;
 pub mod user;
 pub mod user_role;

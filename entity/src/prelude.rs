@@ -19,5 +19,6 @@ pub use super::review::Entity as Review;
 pub use super::setting::Entity as Setting;
 pub use super::sla_standard::Entity as SlaStandard;
 pub use super::step_reminder::Entity as StepReminder;
+pub use super::telegram_account::Entity as TelegramAccount;
 pub use super::user::Entity as User;
 pub use super::user_role::Entity as UserRole;

@@ -10,6 +10,7 @@ mod m20261129_000004_publishing;
 mod m20261129_000005_events;
 mod m20261129_000006_settings;
 mod m20261201_000001_push;
+mod m20261202_000001_telegram_accounts;
 mod util;
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the current schema.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_events::Migration),
             Box::new(m20261129_000006_settings::Migration),
             Box::new(m20261201_000001_push::Migration),
+            Box::new(m20261202_000001_telegram_accounts::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use sea_orm::EntityTrait;
 use teloxide::{
-    Bot, RequestError,
+    RequestError,
     requests::Requester,
     types::{ChatId, Recipient},
 };
@@ -37,9 +37,7 @@ impl Services {
                 "no bot is configured (TELEGRAM_BOT_TOKEN), so Telegram cannot be asked".into(),
             ));
         };
-        let url = url::Url::parse(&endpoint.api_url)
-            .map_err(|e| ServiceError::Internal(format!("bad Bot API URL: {e}").into()))?;
-        let bot = Bot::new(endpoint.token.clone()).set_api_url(url);
+        let bot = endpoint.client()?;
         let recipient = match channel.chat_ref.strip_prefix('@') {
             Some(_) => Recipient::ChannelUsername(channel.chat_ref.clone()),
             None => Recipient::Id(ChatId(channel.chat_ref.parse().map_err(|_| {

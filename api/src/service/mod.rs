@@ -60,6 +60,15 @@ pub struct BotEndpoint {
     pub api_url: String,
 }
 
+impl BotEndpoint {
+    /// A teloxide client for this bot and server.
+    pub fn client(&self) -> ServiceResult<teloxide::Bot> {
+        let url = url::Url::parse(&self.api_url)
+            .map_err(|e| ServiceError::Internal(format!("bad Bot API URL: {e}").into()))?;
+        Ok(teloxide::Bot::new(self.token.clone()).set_api_url(url))
+    }
+}
+
 impl Services {
     pub fn new(db: Db, settings: Arc<Settings>, jwt: Arc<JwtKeys>) -> Self {
         let (changes, _) = broadcast::channel(1024);

@@ -4,4 +4,5 @@
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub mod bot;
 pub mod publisher;
