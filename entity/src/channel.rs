@@ -19,6 +19,13 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When Telegram was last asked whether the bot may post here.
+    pub checked_at: Option<DateTimeUtc>,
+    /// That answer: `ok` or `problem`.
+    #[sea_orm(column_type = "String(StringLen::N(16))", nullable)]
+    pub check_status: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub check_problem: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,5 @@
 //! One request on one channel: its status, schedule, sent message ids, link and send attempts.
-//! `version` is for optimistic locking.
+//! `version` is for optimistic locking; `sent_sha256` proves what was posted.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,13 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Hex SHA-256 of exactly what the worker sent (canonical form in the publisher's `proof`).
+    #[sea_orm(column_type = "String(StringLen::N(64))", nullable)]
+    pub sent_sha256: Option<String>,
+    /// When the post was last corrected on Telegram.
+    pub edited_at: Option<DateTimeUtc>,
+    /// When the post was taken down from Telegram.
+    pub retracted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
