@@ -11,6 +11,7 @@ mod m20261129_000005_events;
 mod m20261129_000006_settings;
 mod m20261201_000001_push;
 mod m20261202_000001_telegram_accounts;
+mod m20261202_000007_telegram_actions;
 mod m20261202_000005_publication_proof;
 mod util;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_settings::Migration),
             Box::new(m20261201_000001_push::Migration),
             Box::new(m20261202_000001_telegram_accounts::Migration),
+            Box::new(m20261202_000007_telegram_actions::Migration),
             Box::new(m20261202_000005_publication_proof::Migration),
         ]
     }
