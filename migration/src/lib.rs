@@ -11,8 +11,12 @@ mod m20261129_000005_events;
 mod m20261129_000006_settings;
 mod m20261201_000001_push;
 mod m20261202_000001_telegram_accounts;
-mod m20261202_000007_telegram_actions;
+mod m20261202_000002_search;
+mod m20261202_000003_records;
+mod m20261202_000004_report_indexes;
 mod m20261202_000005_publication_proof;
+mod m20261202_000006_telegram_bot;
+mod m20261202_000007_telegram_actions;
 mod util;
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the current schema.
@@ -30,8 +34,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_settings::Migration),
             Box::new(m20261201_000001_push::Migration),
             Box::new(m20261202_000001_telegram_accounts::Migration),
-            Box::new(m20261202_000007_telegram_actions::Migration),
+            Box::new(m20261202_000002_search::Migration),
+            Box::new(m20261202_000003_records::Migration),
+            Box::new(m20261202_000004_report_indexes::Migration),
             Box::new(m20261202_000005_publication_proof::Migration),
+            Box::new(m20261202_000006_telegram_bot::Migration),
+            Box::new(m20261202_000007_telegram_actions::Migration),
         ]
     }
 }
