@@ -1,4 +1,6 @@
-//! A request archived in step 7 (one per request): its classification code, retention and final text.
+//! A request archived in step 7 (one per request): its classification code (a row of
+//! `classification`), retention, access class, the content version and text it keeps, and the
+//! retention review once one was made.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -20,6 +22,18 @@ pub struct Model {
     pub final_text: String,
     pub archived_by: Option<i64>,
     pub archived_at: DateTimeUtc,
+    /// Who may see the entry: `public`, `internal` or `restricted` (see `docs/data-model.md`).
+    #[sea_orm(column_type = "String(StringLen::N(16))")]
+    pub access_class: String,
+    /// The content version archived (the request's last).
+    pub content_version: i32,
+    pub retention_reviewed_at: Option<DateTimeUtc>,
+    pub retention_reviewed_by: Option<i64>,
+    /// `keep`, `transfer` or `destroy_approved`; nothing is ever deleted by Warta.
+    #[sea_orm(column_type = "String(StringLen::N(16))", nullable)]
+    pub retention_decision: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub retention_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

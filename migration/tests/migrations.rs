@@ -29,6 +29,7 @@ const TABLES: &[&str] = &[
     "channel",
     "publication",
     "archive_entry",
+    "classification",
     "event",
     "outbox",
     "sla_standard",
@@ -145,6 +146,17 @@ async fn check_seeds(db: &DatabaseConnection) {
             ("calendar.working_days".to_owned(), "1,2,3,4,5".to_owned()),
         ]
     );
+
+    // The starting classification list reads back through the entity, timestamps included.
+    let hm = entity::classification::Entity::find()
+        .filter(entity::classification::Column::Code.eq("HM.01.02"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("HM.01.02 is seeded");
+    assert!(hm.active);
+    assert_eq!(hm.default_retention_years, 5);
+    assert!((Utc::now() - hm.created_at).num_minutes().abs() < 5);
 }
 
 async fn round_trip(db: &DatabaseConnection) {
@@ -424,7 +436,12 @@ async fn round_trip(db: &DatabaseConnection) {
             .one(db)
             .await
             .unwrap(),
-        Some(arch)
+        Some(arch.clone())
+    );
+    // Columns the entry did not set take the records migration's defaults.
+    assert_eq!(
+        (arch.access_class.as_str(), arch.retention_decision),
+        ("public", None)
     );
 
     let day = holiday::ActiveModel {
