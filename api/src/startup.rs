@@ -174,9 +174,16 @@ impl Application {
         let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
         let worker = self.spawn_worker(worker_stopped).await;
         let notifier = self.spawn_notifier(stop_worker.subscribe());
-        let mut extra = http::attachments::routes().merge(http::paper::routes());
+        // The bot needs the bot endpoint `spawn_worker` makes known.
+        let bot = crate::telegram::bot::start(&self.state, stop_worker.subscribe());
+        let mut extra = http::attachments::routes()
+            .merge(http::paper::routes())
+            .merge(http::reports::routes());
         if let Some(mode) = &self.sandbox {
             extra = extra.nest_service("/telegram-sandbox", mode.sandbox.router());
+        }
+        if let Some(webhook) = bot.as_ref().and_then(|b| b.webhook.clone()) {
+            extra = extra.merge(webhook);
         }
         let router = http::router_with(self.state, extra);
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
@@ -212,31 +219,47 @@ impl Application {
             // Likewise the batch of pushes in hand.
             let _ = tokio::time::timeout(DRAIN_TIMEOUT, notifier).await;
         }
+        if let Some(bot) = bot {
+            // And the update in hand.
+            let _ = tokio::time::timeout(DRAIN_TIMEOUT, bot.finish()).await;
+        }
         result
     }
 
-    /// Starts the Web Push notifier unless this server is told not to send pushes.
+    /// Starts the notifier unless this server is told not to (`--no-push`): Web Push when it
+    /// has VAPID keys, Telegram direct messages when it has a bot, either alone if need be.
+    /// Call after [`Self::spawn_worker`], which makes the bot known.
     fn spawn_notifier(
         &self,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> Option<tokio::task::JoinHandle<()>> {
-        use crate::notify::{Notifier, WebPush};
+        use crate::notify::{Notifier, PushSender, TelegramDms, WebPush};
         let settings = &self.state.settings;
         if !settings.push_notifier {
             return None;
         }
         let services = self.state.services.clone();
-        let keys = services.push_keys()?.clone();
-        match WebPush::new(keys, settings.vapid_subject.clone()) {
-            Ok(sender) => {
-                let notifier = Notifier::new(services, Arc::new(sender), settings);
-                Some(tokio::spawn(notifier.run(stop)))
+        let push = services.push_keys().and_then(|keys| {
+            match WebPush::new(keys.clone(), settings.vapid_subject.clone()) {
+                Ok(sender) => Some(Arc::new(sender) as Arc<dyn PushSender>),
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot send Web Push");
+                    None
+                }
             }
+        });
+        let telegram = services.bot().and_then(|bot| match bot.client() {
+            Ok(client) => Some(TelegramDms::new(services.clone(), client)),
             Err(err) => {
-                tracing::error!(error = %err, "cannot start the push notifier");
+                tracing::error!(error = %err, "cannot send Telegram direct messages");
                 None
             }
+        });
+        if push.is_none() && telegram.is_none() {
+            return None;
         }
+        let notifier = Notifier::new(services, push, telegram, settings);
+        Some(tokio::spawn(notifier.run(stop)))
     }
 
     /// Starts the embedded publisher when there is a bot to publish with: the sandbox's, or

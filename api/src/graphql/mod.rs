@@ -1,11 +1,15 @@
 //! The GraphQL API: schema, context helpers, and one module per kind of operation.
 //! Resolvers stay thin: parse, authorize (guards), call a service, map the result.
 
+pub mod archive;
+pub mod bot;
 pub mod error;
 pub mod guard;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod reports;
+pub mod search;
 pub mod subscription;
 pub mod types;
 

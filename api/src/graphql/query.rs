@@ -4,17 +4,23 @@ use async_graphql::{
     Context, ID, InputObject, Object, Result,
     connection::{Connection, Edge, EmptyFields},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
     auth::Principal,
     graphql::{
         error::{code, coded, parse_id},
         guard::{ADMIN, Allow, Authenticated, OFFICIALS_AND_ADMIN, SignedIn},
-        principal, services,
+        principal,
+        search::{SearchFilter, SearchHit, SearchTotals},
+        services,
         types::*,
     },
-    service::requests::RequestFilter,
+    service::{requests::RequestFilter, search::SearchQuery},
+};
+use crate::{
+    graphql::reports::{PublisherReport, ReportPeriod, SlaReport, VolumeReport},
+    service::reports::{REPORT_ROLES, ReportRange},
 };
 
 pub struct Query;
@@ -107,6 +113,44 @@ impl Query {
             page.items
                 .into_iter()
                 .map(|r| Edge::new(r.id.to_string(), Request(r))),
+        );
+        Ok(connection)
+    }
+
+    /// Full-text search over requests and archive entries (agenda number, title, narrative,
+    /// unit), best match first, among what the caller may see. Words must all occur;
+    /// `"a phrase"`, `prefix*` and `-excluded` work too; case and diacritics do not matter.
+    /// Pass an edge's cursor as `after` for the next page.
+    #[graphql(guard = "Authenticated")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        filter: Option<SearchFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, SearchHit, SearchTotals, EmptyFields>> {
+        let offset = u64::try_from(parse_cursor(after)?.unwrap_or(0))
+            .map_err(|_| coded(code::BAD_USER_INPUT, "invalid cursor"))?;
+        let query = SearchQuery {
+            text: query,
+            filter: filter.unwrap_or_default().into_service()?,
+            first: page_size(first)?,
+            offset,
+        };
+        let page = services(ctx)?.search(&principal(ctx), query).await?;
+        let mut connection = Connection::with_additional_fields(
+            offset > 0,
+            page.has_next,
+            SearchTotals {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.hits
+                .into_iter()
+                .zip(offset + 1..)
+                .map(|(hit, position)| Edge::new(position.to_string(), SearchHit(hit))),
         );
         Ok(connection)
     }
@@ -250,5 +294,122 @@ impl Query {
     #[graphql(guard = "SignedIn")]
     async fn vapid_public_key(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(services(ctx)?.vapid_public_key()?.to_owned())
+    }
+
+    /// SLA compliance per SOP step over a range of WIB days (both included) and per period:
+    /// finished, on time, median and p90 durations, and what is open and overdue now.
+    #[graphql(guard = "Allow::roles(REPORT_ROLES)")]
+    async fn sla_report(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        until: NaiveDate,
+        #[graphql(default)] period: ReportPeriod,
+    ) -> Result<SlaReport> {
+        let range = ReportRange::new(from, until)?;
+        let report = services(ctx)?
+            .sla_report(&principal(ctx), &range, period.into())
+            .await?;
+        Ok(report.into())
+    }
+
+    /// Requests submitted over a range of WIB days: per period, per unit, per channel.
+    #[graphql(guard = "Allow::roles(REPORT_ROLES)")]
+    async fn volume_report(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        until: NaiveDate,
+        #[graphql(default)] period: ReportPeriod,
+    ) -> Result<VolumeReport> {
+        let range = ReportRange::new(from, until)?;
+        let report = services(ctx)?
+            .volume_report(&principal(ctx), &range, period.into())
+            .await?;
+        Ok(report.into())
+    }
+
+    /// The publisher's outcomes (sent, failed, uncertain…) per channel, for publications
+    /// created over a range of WIB days.
+    #[graphql(guard = "Allow::roles(REPORT_ROLES)")]
+    async fn publisher_report(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<PublisherReport> {
+        let range = ReportRange::new(from, until)?;
+        let report = services(ctx)?
+            .publisher_report(&principal(ctx), &range)
+            .await?;
+        Ok(report.into())
+    }
+
+    /// The Telegram chat linked to my account (null when none).
+    #[graphql(guard = "SignedIn")]
+    async fn telegram_link(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::bot::TelegramLink>> {
+        let Some(user_id) = principal(ctx).user_id() else {
+            return Ok(None);
+        };
+        Ok(services(ctx)?
+            .telegram_account_of(user_id)
+            .await?
+            .map(crate::graphql::bot::TelegramLink))
+    }
+    /// The records classification list, by code (inactive codes for admins only).
+    #[graphql(guard = "SignedIn")]
+    async fn classifications(
+        &self,
+        ctx: &Context<'_>,
+        include_inactive: Option<bool>,
+    ) -> Result<Vec<crate::graphql::archive::Classification>> {
+        let include = include_inactive.unwrap_or(false);
+        if include && !principal(ctx).has_role(crate::workflow::Role::Admin) {
+            return Err(coded(
+                code::FORBIDDEN,
+                "only admins see inactive classifications",
+            ));
+        }
+        Ok(services(ctx)?
+            .classifications(include)
+            .await?
+            .into_iter()
+            .map(crate::graphql::archive::Classification)
+            .collect())
+    }
+
+    /// The archive entry of a request, if the caller may read it (its access class decides);
+    /// clients with `read:published` read public entries.
+    #[graphql(guard = "Authenticated")]
+    async fn archive_entry(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+    ) -> Result<Option<ArchiveEntry>> {
+        let id = parse_id(&request_id, "request")?;
+        Ok(services(ctx)?
+            .readable_archive_entry(&principal(ctx), id)
+            .await?
+            .map(ArchiveEntry))
+    }
+
+    /// Archive entries whose retention ended before `asOf` (a WIB date, today when not given)
+    /// and that wait for a review decision, oldest first (staff, admins).
+    #[graphql(guard = "Allow::roles(crate::graphql::guard::RECORDS)")]
+    async fn archive_due_for_review(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<ArchiveEntry>> {
+        let as_of = as_of.unwrap_or_else(|| crate::service::archive::today_wib(Utc::now()));
+        Ok(services(ctx)?
+            .archive_due_for_review(&principal(ctx), as_of)
+            .await?
+            .into_iter()
+            .map(ArchiveEntry)
+            .collect())
     }
 }

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod graphql;
 pub mod health;
 pub mod paper;
+pub mod reports;
 
 use std::{path::Path, sync::Arc, time::Duration};
 
@@ -44,6 +45,7 @@ pub const API_PREFIXES: &[&str] = &[
     "/metrics",
     "/attachments",
     "/requests",
+    "/reports",
     "/telegram-sandbox",
 ];
 

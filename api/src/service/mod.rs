@@ -2,15 +2,20 @@
 //! transaction through `store`. Resolvers, the CLI and the Telegram edges all come here.
 
 pub mod accounts;
+pub mod archive;
 pub mod attachments;
 pub mod audit;
+pub mod bot;
 pub mod channel_check;
 pub mod channels;
 pub mod error;
 pub mod publications;
 pub mod push;
+pub mod reports;
 pub mod requests;
+pub mod search;
 pub mod sla;
+pub mod telegram_actions;
 
 use std::sync::Arc;
 
