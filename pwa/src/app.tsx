@@ -11,6 +11,7 @@ import { lang, navigate, useRoute, useStore, useT } from './hooks';
 import type { Key } from './lib/i18n';
 import { type Route, routePath } from './lib/route';
 import { Admin } from './pages/Admin';
+import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { MyRequests } from './pages/MyRequests';
 import { NewRequest } from './pages/NewRequest';
@@ -18,6 +19,16 @@ import { RequestDetail } from './pages/Request';
 import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import { startPush, startServiceWorker } from './sw/register';
+
+// Who may see the reports (the server's `REPORT_ROLES`): officials and admins.
+const REPORT_ROLES = [
+  'VICE_RECTOR',
+  'BUREAU_HEAD',
+  'PKIH_COORDINATOR',
+  'HUMAS_DEPUTY',
+  'STAFF',
+  'ADMIN',
+] as const;
 
 let started = false;
 function startOnce(): void {
@@ -51,6 +62,8 @@ function Page({ route }: { route: Route }) {
       return <Admin tab={route.tab} />;
     case 'settings':
       return <Settings />;
+    case 'dashboard':
+      return <Dashboard />;
     case 'signIn':
       return <SignIn />;
     case 'notFound':
@@ -80,6 +93,12 @@ export function App() {
     { route: { name: 'inbox' }, label: 'nav.inbox', icon: 'inbox', show: true },
     { route: { name: 'mine' }, label: 'nav.mine', icon: 'file', show: isRequester },
     { route: { name: 'newRequest' }, label: 'nav.new', icon: 'plus', show: isRequester },
+    {
+      route: { name: 'dashboard' },
+      label: 'nav.dashboard',
+      icon: 'chart',
+      show: REPORT_ROLES.some((role) => hasRole(s, role)),
+    },
     {
       route: { name: 'admin', tab: 'users' },
       label: 'nav.admin',

@@ -338,3 +338,31 @@ export const UnregisterPushSubscriptionMutation = graphql(`
     unregisterPushSubscription(endpoint: $endpoint)
   }
 `);
+
+export const DashboardQuery = graphql(`
+  query Dashboard($from: NaiveDate!, $until: NaiveDate!) {
+    slaReport(from: $from, until: $until, period: MONTH) {
+      from
+      until
+      generatedAt
+      csvUrl
+      steps {
+        standardMinutes
+        workingHoursOnly
+        openNow
+        overdueNow
+        figures { step stepNumber finished onTime onTimeShare medianMinutes p90Minutes }
+      }
+      periods { periodStart stepNumber finished onTime }
+    }
+    volumeReport(from: $from, until: $until, period: MONTH) {
+      csvUrl
+      total { submitted archived rejected withdrawn inProgress }
+      periods { periodStart figures { submitted } }
+    }
+    publisherReport(from: $from, until: $until) {
+      csvUrl
+      channels { channelId name figures { sent failed uncertain total } }
+    }
+  }
+`);

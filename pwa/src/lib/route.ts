@@ -9,6 +9,7 @@ export type Route =
   | { name: 'newRequest' }
   | { name: 'admin'; tab: 'users' | 'channels' | 'sla' }
   | { name: 'settings' }
+  | { name: 'dashboard' }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(path: string): Route {
   if (clean === '/mine') return { name: 'mine' };
   if (clean === '/new') return { name: 'newRequest' };
   if (clean === '/settings') return { name: 'settings' };
+  if (clean === '/dashboard') return { name: 'dashboard' };
   if (clean === '/admin') return { name: 'admin', tab: 'users' };
   const admin = /^\/admin\/(users|channels|sla)$/.exec(clean);
   if (admin) return { name: 'admin', tab: admin[1] as 'users' | 'channels' | 'sla' };
@@ -42,6 +44,8 @@ export function routePath(route: Route): string {
       return `/admin/${route.tab}`;
     case 'settings':
       return '/settings';
+    case 'dashboard':
+      return '/dashboard';
     case 'notFound':
       return '/';
   }

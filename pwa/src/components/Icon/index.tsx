@@ -13,6 +13,7 @@ const PATHS = {
   x: 'M6 6l12 12M18 6L6 18',
   megaphone: 'M3 10v4h3l8 5V5L6 10zM18 9a4 4 0 0 1 0 6',
   archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
+  chart: 'M4 20h16M7 16v-5M12 16V6M17 16v-8',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
   link: 'M10 14a4 4 0 0 0 6 0l3-3a4 4 0 0 0-6-6l-1 1M14 10a4 4 0 0 0-6 0l-3 3a4 4 0 0 0 6 6l1-1',
   letter: 'M3 6h18v12H3zM3 6l9 7 9-7',

@@ -53,6 +53,7 @@ type Documents = {
     "\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n": typeof types.VapidPublicKeyDocument,
     "\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n": typeof types.RegisterPushSubscriptionDocument,
     "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": typeof types.UnregisterPushSubscriptionDocument,
+    "\n  query Dashboard($from: NaiveDate!, $until: NaiveDate!) {\n    slaReport(from: $from, until: $until, period: MONTH) {\n      from\n      until\n      generatedAt\n      csvUrl\n      steps {\n        standardMinutes\n        workingHoursOnly\n        openNow\n        overdueNow\n        figures { step stepNumber finished onTime onTimeShare medianMinutes p90Minutes }\n      }\n      periods { periodStart stepNumber finished onTime }\n    }\n    volumeReport(from: $from, until: $until, period: MONTH) {\n      csvUrl\n      total { submitted archived rejected withdrawn inProgress }\n      periods { periodStart figures { submitted } }\n    }\n    publisherReport(from: $from, until: $until) {\n      csvUrl\n      channels { channelId name figures { sent failed uncertain total } }\n    }\n  }\n": typeof types.DashboardDocument,
 };
 const documents: Documents = {
     "\n  fragment UserFields on User {\n    id\n    username\n    fullName\n    unit\n    active\n    locale\n    roles\n  }\n": types.UserFieldsFragmentDoc,
@@ -94,6 +95,7 @@ const documents: Documents = {
     "\n  query VapidPublicKey {\n    vapidPublicKey\n  }\n": types.VapidPublicKeyDocument,
     "\n  mutation RegisterPushSubscription($endpoint: String!, $p256dh: String!, $auth: String!) {\n    registerPushSubscription(endpoint: $endpoint, p256dh: $p256dh, auth: $auth)\n  }\n": types.RegisterPushSubscriptionDocument,
     "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": types.UnregisterPushSubscriptionDocument,
+    "\n  query Dashboard($from: NaiveDate!, $until: NaiveDate!) {\n    slaReport(from: $from, until: $until, period: MONTH) {\n      from\n      until\n      generatedAt\n      csvUrl\n      steps {\n        standardMinutes\n        workingHoursOnly\n        openNow\n        overdueNow\n        figures { step stepNumber finished onTime onTimeShare medianMinutes p90Minutes }\n      }\n      periods { periodStart stepNumber finished onTime }\n    }\n    volumeReport(from: $from, until: $until, period: MONTH) {\n      csvUrl\n      total { submitted archived rejected withdrawn inProgress }\n      periods { periodStart figures { submitted } }\n    }\n    publisherReport(from: $from, until: $until) {\n      csvUrl\n      channels { channelId name figures { sent failed uncertain total } }\n    }\n  }\n": types.DashboardDocument,
 };
 
 /**
@@ -266,6 +268,10 @@ export function graphql(source: "\n  mutation RegisterPushSubscription($endpoint
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"): (typeof documents)["\n  mutation UnregisterPushSubscription($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dashboard($from: NaiveDate!, $until: NaiveDate!) {\n    slaReport(from: $from, until: $until, period: MONTH) {\n      from\n      until\n      generatedAt\n      csvUrl\n      steps {\n        standardMinutes\n        workingHoursOnly\n        openNow\n        overdueNow\n        figures { step stepNumber finished onTime onTimeShare medianMinutes p90Minutes }\n      }\n      periods { periodStart stepNumber finished onTime }\n    }\n    volumeReport(from: $from, until: $until, period: MONTH) {\n      csvUrl\n      total { submitted archived rejected withdrawn inProgress }\n      periods { periodStart figures { submitted } }\n    }\n    publisherReport(from: $from, until: $until) {\n      csvUrl\n      channels { channelId name figures { sent failed uncertain total } }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard($from: NaiveDate!, $until: NaiveDate!) {\n    slaReport(from: $from, until: $until, period: MONTH) {\n      from\n      until\n      generatedAt\n      csvUrl\n      steps {\n        standardMinutes\n        workingHoursOnly\n        openNow\n        overdueNow\n        figures { step stepNumber finished onTime onTimeShare medianMinutes p90Minutes }\n      }\n      periods { periodStart stepNumber finished onTime }\n    }\n    volumeReport(from: $from, until: $until, period: MONTH) {\n      csvUrl\n      total { submitted archived rejected withdrawn inProgress }\n      periods { periodStart figures { submitted } }\n    }\n    publisherReport(from: $from, until: $until) {\n      csvUrl\n      channels { channelId name figures { sent failed uncertain total } }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -48,7 +48,14 @@ describe('bullet', () => {
 
   it('shows only the standard when nothing finished', () => {
     const b = bullet(null, null, 5, 100);
-    expect(b).toEqual({ max: 10, median: 0, p90: 0, standard: 50, medianLate: false, p90Late: false });
+    expect(b).toEqual({
+      max: 10,
+      median: 0,
+      p90: 0,
+      standard: 50,
+      medianLate: false,
+      p90Late: false,
+    });
   });
 });
 

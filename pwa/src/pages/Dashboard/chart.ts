@@ -102,7 +102,13 @@ export interface Bar {
 }
 
 /** Vertical bars for `values` across `width`, a gap of `gap` between them. */
-export function bars(values: readonly number[], max: number, width: number, height: number, gap = 4): Bar[] {
+export function bars(
+  values: readonly number[],
+  max: number,
+  width: number,
+  height: number,
+  gap = 4,
+): Bar[] {
   if (values.length === 0) return [];
   const slot = width / values.length;
   const barWidth = Math.max(1, slot - gap);
