@@ -6,10 +6,11 @@ use async_graphql::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    api_client, archive_entry, attachment, channel, content_version, disposition, event,
-    publication, request, review, sla_standard, user,
+    api_client, attachment, channel, content_version, disposition, event, publication, request,
+    review, sla_standard, user,
 };
 
+pub use crate::graphql::archive::ArchiveEntry;
 use crate::{
     graphql::{
         error::{code, coded},
@@ -18,16 +19,16 @@ use crate::{
     workflow::{self, Step, sla},
 };
 
-fn loader<'a>(ctx: &'a Context<'_>) -> Result<&'a DataLoader<DbLoader>> {
+pub(crate) fn loader<'a>(ctx: &'a Context<'_>) -> Result<&'a DataLoader<DbLoader>> {
     ctx.data::<DataLoader<DbLoader>>()
 }
 
-fn load_failed(e: LoadError) -> async_graphql::Error {
+pub(crate) fn load_failed(e: LoadError) -> async_graphql::Error {
     tracing::error!(error = %e, "loading related rows failed");
     coded(code::INTERNAL, "internal error; it has been logged")
 }
 
-fn parse_enum<T: std::str::FromStr>(value: &str) -> Result<T> {
+pub(crate) fn parse_enum<T: std::str::FromStr>(value: &str) -> Result<T> {
     value.parse().map_err(|_| {
         tracing::error!(value, "stored value is not a known enumeration member");
         coded(code::INTERNAL, "internal error; it has been logged")
@@ -238,7 +239,7 @@ impl User {
     }
 }
 
-async fn load_user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
+pub(crate) async fn load_user(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<User>> {
     match id {
         Some(id) => Ok(loader(ctx)?
             .load_one(UserKey(id))
@@ -402,11 +403,14 @@ impl Request {
             .map(Publication)
             .collect())
     }
+    /// The step-7 archive entry, when the caller's roles admit its access class.
     async fn archive_entry(&self, ctx: &Context<'_>) -> Result<Option<ArchiveEntry>> {
+        let principal = crate::graphql::principal(ctx);
         Ok(loader(ctx)?
             .load_one(ArchiveOf(self.0.id))
             .await
             .map_err(load_failed)?
+            .filter(|e| crate::service::archive::may_read(&principal, &e.access_class))
             .map(ArchiveEntry))
     }
     /// The step-3 checklist as the coordinator confirmed it.
@@ -757,33 +761,17 @@ impl Publication {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-/// Step 7: the archived record.
-pub struct ArchiveEntry(pub archive_entry::Model);
-
-#[Object]
-impl ArchiveEntry {
-    async fn classification_code(&self) -> &str {
-        &self.0.classification_code
+    /// Hex SHA-256 of exactly what the worker sent (canonical form: `api/src/telegram/publisher/proof.rs`).
+    async fn sent_sha256(&self) -> Option<&str> {
+        self.0.sent_sha256.as_deref()
     }
-    async fn retention_years(&self) -> i32 {
-        self.0.retention_years
+    /// When the post was last corrected on Telegram.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.0.edited_at
     }
-    async fn retain_until(&self) -> NaiveDate {
-        self.0.retain_until
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn final_text(&self) -> &str {
-        &self.0.final_text
-    }
-    async fn archived_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        load_user(ctx, self.0.archived_by).await
-    }
-    async fn archived_at(&self) -> DateTime<Utc> {
-        self.0.archived_at
+    /// When the post was taken down from Telegram.
+    async fn retracted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.retracted_at
     }
 }
 

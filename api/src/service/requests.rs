@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    archive_entry, attachment, content_version, disposition, event, publication, request,
-    request_channel, review,
+    attachment, content_version, disposition, event, publication, request, request_channel, review,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -62,6 +61,8 @@ pub struct DeliveryDetails {
     pub message_ids: Vec<i64>,
     pub link: Option<String>,
     pub error: Option<String>,
+    /// Hex SHA-256 of what the worker sent (`publication.sent_sha256`).
+    pub sent_sha256: Option<String>,
 }
 
 /// Data that travels with workflow commands but is not part of the rules.
@@ -678,30 +679,19 @@ impl Services {
             Event::Archived {
                 classification_code,
                 retention_years,
+                access_class,
             } => {
                 close_open_disposition(db, request_id, "archived", now).await?;
-                let content = content_version::Entity::find()
-                    .filter(content_version::Column::RequestId.eq(request_id))
-                    .filter(content_version::Column::VersionNo.eq(after.content_version))
-                    .one(db)
-                    .await?
-                    .ok_or(ServiceError::NotFound("content version"))?;
-                let today = now.with_timezone(&workflow::sla::wib()).date_naive();
-                let retain_until = today
-                    .checked_add_months(chrono::Months::new(u32::from(*retention_years) * 12))
-                    .unwrap_or(NaiveDate::MAX);
-                archive_entry::ActiveModel {
-                    request_id: Set(request_id),
-                    classification_code: Set(classification_code.trim().to_owned()),
-                    retention_years: Set(i32::from(*retention_years)),
-                    retain_until: Set(retain_until),
-                    title: Set(content.title),
-                    final_text: Set(content.narrative),
-                    archived_by: Set(actor_user),
-                    archived_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(db)
+                crate::service::archive::write_entry(
+                    db,
+                    request_id,
+                    after.content_version,
+                    classification_code,
+                    *retention_years,
+                    *access_class,
+                    actor_user,
+                    now,
+                )
                 .await?;
                 notify_requester(db, request_id, row.requester_id, "archived").await?;
             }
@@ -1126,7 +1116,7 @@ pub(crate) async fn load_state(
 }
 
 /// The condition "requested by, or at some point assigned to, this person or their roles".
-fn visible_to(user_id: i64, roles: &BTreeSet<Role>) -> Condition {
+pub(crate) fn visible_to(user_id: i64, roles: &BTreeSet<Role>) -> Condition {
     let official: Vec<&str> = roles
         .iter()
         .filter(|r| !matches!(r, Role::Requester | Role::Admin))
@@ -1359,6 +1349,14 @@ async fn record_delivery(
     }
     if details.link.is_some() {
         active.link = Set(details.link.clone());
+    }
+    if let Some(sha) = &details.sent_sha256 {
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ServiceError::BadInput(
+                "sentSha256 must be 64 hexadecimal digits".into(),
+            ));
+        }
+        active.sent_sha256 = Set(Some(sha.to_ascii_lowercase()));
     }
     if let Some(error) = &details.error {
         active.last_error = Set(Some(error.chars().take(2000).collect()));
