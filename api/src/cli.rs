@@ -7,7 +7,7 @@ use std::{collections::BTreeSet, future::Future, io::Read, sync::Arc, time::Dura
 use crate::{
     auth::Scope,
     config::{Cli, ClientCommand, Command, ServeArgs, Settings, UserCommand, WorkerArgs},
-    graphql,
+    graphql, records,
     service::{Audit, Services, accounts::NewUser},
     startup,
     telegram::publisher::{
@@ -41,6 +41,98 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(&args.log_format);
             run_worker(args, startup::shutdown_signal()).await
         }
+        Command::Archive(cmd) => archive_command(&cli.storage, cmd).await,
+        Command::Backup(args) => {
+            let summary = records::backup::backup_database(
+                &cli.storage.resolved_database_url(),
+                &cli.storage.data_dir,
+                &args.out,
+            )
+            .await
+            .context("backing up")?;
+            let m = &summary.manifest;
+            println!(
+                "backed up {} requests and {} attachments ({} bytes, schema {}) to {}",
+                m.requests,
+                m.attachments,
+                summary.bytes,
+                m.migrations.last().map_or("-", String::as_str),
+                args.out.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `warta archive`: the records office's bundle.
+#[derive(Debug, clap::Subcommand)]
+pub enum ArchiveCommand {
+    /// Write the requests archived between two days (WIB, both included) to a zip: JSON per
+    /// request, its attachments, both printed records and a manifest with every file's SHA-256.
+    Export {
+        /// First day of archiving to include, YYYY-MM-DD (default: from the first).
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// Last day of archiving to include, YYYY-MM-DD (default: up to now).
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
+        /// The zip to write; replaced only once the export is complete.
+        #[arg(long, value_name = "FILE.zip")]
+        out: std::path::PathBuf,
+    },
+    /// Check an export against its manifest; exits non-zero on any problem.
+    Verify {
+        #[arg(value_name = "FILE.zip")]
+        file: std::path::PathBuf,
+    },
+}
+
+/// `warta backup`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BackupArgs {
+    /// The zip to write (database, attachments, generated secrets, `backup-manifest.json`).
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+}
+
+async fn archive_command(
+    storage: &crate::config::StorageArgs,
+    cmd: ArchiveCommand,
+) -> anyhow::Result<()> {
+    match cmd {
+        ArchiveCommand::Export { since, until, out } => {
+            let mut settings = offline_settings(storage);
+            // Reading only: a database from an older warta is exported as it is.
+            settings.migrate = false;
+            let db = startup::open_database(&settings)
+                .await
+                .context("opening the database")?;
+            let services = startup::services(db, Arc::new(settings))?;
+            let options = records::export::ExportOptions { since, until, out };
+            let summary = records::export::export(&services, &options)
+                .await
+                .context("exporting")?;
+            println!(
+                "exported {} entries ({} files, {} bytes) to {}",
+                summary.entries,
+                summary.files,
+                summary.bytes,
+                options.out.display()
+            );
+            Ok(())
+        }
+        ArchiveCommand::Verify { file } => {
+            let report = tokio::task::spawn_blocking(move || records::verify::verify(&file))
+                .await?
+                .context("reading the bundle")?;
+            if report.is_ok() {
+                println!("{report}");
+                Ok(())
+            } else {
+                print!("{report}");
+                bail!("the bundle does not match its manifest")
+            }
+        }
     }
 }
 
@@ -70,6 +162,8 @@ pub async fn run_worker(
         args.telegram_api_url.trim_end_matches('/').to_owned(),
     );
     settings.call_timeout = Duration::from_secs(args.call_timeout_secs);
+    settings.batch = args.batch;
+    settings.lease_secs = args.lease_secs;
     let publisher = Publisher::new(Arc::new(api), settings)?;
     match publisher.check_bot().await {
         Ok(bot) => tracing::info!(worker = %name, %bot, "publishing as the bot"),

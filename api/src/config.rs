@@ -64,6 +64,11 @@ pub enum Command {
     /// Publish to Telegram from a separate process: take publication jobs from a Warta
     /// server over HTTP, as an API client with the `worker` scope.
     Worker(WorkerArgs),
+    /// The archived records: export a bundle for the records office, verify one.
+    #[command(subcommand)]
+    Archive(crate::cli::ArchiveCommand),
+    /// Snapshot the SQLite database and the attachments into one file, while serving.
+    Backup(crate::cli::BackupArgs),
 }
 
 /// `warta worker`: the publisher of `warta serve`, as its own process talking to a Warta
@@ -96,6 +101,13 @@ pub struct WorkerArgs {
     /// Seconds one Bot API call may take before its outcome counts as unknown.
     #[arg(long, env = "WARTA_WORKER_CALL_TIMEOUT", default_value_t = 30)]
     pub call_timeout_secs: u64,
+    /// Publications taken per claim.
+    #[arg(long, env = "WARTA_WORKER_BATCH", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub batch: i32,
+    /// Seconds a claimed job stays this worker's: after it, a job not started goes back to the
+    /// queue and one started becomes uncertain.
+    #[arg(long = "lease-secs", env = "WARTA_WORKER_LEASE", default_value_t = 120, value_parser = clap::value_parser!(i32).range(5..=3600))]
+    pub lease_secs: i32,
     /// Log format: `pretty` or `json`.
     #[arg(long, env = "WARTA_LOG_FORMAT", default_value = "pretty")]
     pub log_format: String,
@@ -176,6 +188,18 @@ pub struct ServeArgs {
     /// Do not run the Telegram publisher inside this server (run `warta worker` instead).
     #[arg(long, env = "WARTA_NO_WORKER")]
     pub no_worker: bool,
+    /// Do not run the Telegram bot (intake, linking, /status, officials' buttons) in this
+    /// server: only one server may receive a bot's updates.
+    #[arg(long, env = "WARTA_NO_BOT")]
+    pub no_bot: bool,
+    /// Receive the bot's updates by webhook at this public HTTPS URL (which must reach this
+    /// server's `/telegram/webhook`) instead of long polling.
+    #[arg(long, env = "WARTA_TELEGRAM_WEBHOOK_URL")]
+    pub telegram_webhook_url: Option<String>,
+    /// The secret Telegram sends with each webhook call (`X-Telegram-Bot-Api-Secret-Token`;
+    /// 1–256 of A-Z, a-z, 0-9, `_`, `-`). Default: derived from the bot token.
+    #[arg(long, env = "WARTA_TELEGRAM_WEBHOOK_SECRET", hide_env_values = true)]
+    pub telegram_webhook_secret: Option<SecretString>,
     /// Directory of the built PWA served at `/`.
     #[arg(long, env = "WARTA_PWA_DIR", default_value = "pwa/dist")]
     pub pwa_dir: PathBuf,
@@ -321,6 +345,10 @@ pub struct Settings {
     pub telegram_bot_token: Option<SecretString>,
     pub telegram_api_url: String,
     pub embedded_worker: bool,
+    /// Whether this server runs the Telegram bot.
+    pub bot: bool,
+    pub telegram_webhook_url: Option<String>,
+    pub telegram_webhook_secret: Option<SecretString>,
     pub vapid_private_key: Option<SecretString>,
     pub vapid_subject: String,
     /// Whether this server runs the Web Push notifier.
@@ -349,6 +377,12 @@ pub enum ConfigError {
     WorkerName(String),
     #[error("WARTA_VAPID_SUBJECT must be a mailto: or https: URL: {0:?}")]
     VapidSubject(String),
+    #[error(
+        "WARTA_TELEGRAM_WEBHOOK_URL must start with https:// (Telegram calls only HTTPS webhooks): {0:?}"
+    )]
+    WebhookUrl(String),
+    #[error("WARTA_TELEGRAM_WEBHOOK_SECRET must be 1 to 256 of A-Z, a-z, 0-9, '_' and '-'")]
+    WebhookSecret,
     #[error("WARTA_PUSH_REMINDER_PERCENT must be between 0 and 99: {0}")]
     ReminderPercent(u8),
 }
@@ -385,6 +419,14 @@ impl Settings {
             telegram_bot_token: serve.telegram_bot_token.clone(),
             telegram_api_url: serve.telegram_api_url.trim_end_matches('/').to_owned(),
             embedded_worker: !serve.no_worker,
+            bot: !serve.no_bot,
+            telegram_webhook_url: serve
+                .telegram_webhook_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
+            telegram_webhook_secret: serve.telegram_webhook_secret.clone(),
             vapid_private_key: serve.vapid_private_key.clone(),
             vapid_subject: serve.vapid_subject.trim().to_owned(),
             push_notifier: !serve.no_push,
@@ -410,6 +452,7 @@ impl Settings {
         // the push notifier is switched on), so a test that counts statements or events sees
         // only its own work.
         settings.push_notifier = false;
+        settings.bot = false;
         settings
     }
 
@@ -444,6 +487,22 @@ impl Settings {
         if self.push_reminder_percent > 99 {
             return Err(ConfigError::ReminderPercent(self.push_reminder_percent));
         }
+        if let Some(url) = &self.telegram_webhook_url
+            && !url.starts_with("https://")
+        {
+            return Err(ConfigError::WebhookUrl(url.clone()));
+        }
+        if let Some(secret) = &self.telegram_webhook_secret {
+            let secret = secrecy::ExposeSecret::expose_secret(secret);
+            if secret.is_empty()
+                || secret.len() > 256
+                || !secret
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(ConfigError::WebhookSecret);
+            }
+        }
         if self.push_check_interval.is_zero() {
             return Err(ConfigError::Zero("WARTA_PUSH_CHECK_SECS"));
         }
@@ -472,6 +531,9 @@ impl ServeArgs {
             no_migrate: false,
             sandbox: false,
             no_worker: false,
+            no_bot: false,
+            telegram_webhook_url: None,
+            telegram_webhook_secret: None,
             telegram_bot_token: None,
             telegram_api_url: "https://api.telegram.org".into(),
             pwa_dir: PathBuf::from("pwa/dist"),

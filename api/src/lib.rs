@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod notify;
 pub mod paper;
+pub mod records;
 pub mod service;
 pub mod startup;
 pub mod state;

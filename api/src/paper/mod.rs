@@ -73,7 +73,13 @@ pub fn publication_record_path(request_id: i64) -> String {
 /// "lembar-disposisi-0042-HM-2026.pdf" from "0042/HM/2026": the agenda number with anything
 /// that is not a letter, digit or dash made a dash, safe in a header and on every file system.
 pub fn filename(kind: &str, agenda_number: &str) -> String {
-    let agenda: String = agenda_number
+    format!("{kind}-{}.pdf", safe_agenda(agenda_number))
+}
+
+/// "0042-HM-2026" from "0042/HM/2026" (see [`filename`]); also names a request's folder in
+/// a records export.
+pub fn safe_agenda(agenda_number: &str) -> String {
+    agenda_number
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -82,8 +88,7 @@ pub fn filename(kind: &str, agenda_number: &str) -> String {
                 '-'
             }
         })
-        .collect();
-    format!("{kind}-{agenda}.pdf")
+        .collect()
 }
 
 impl From<PaperError> for ServiceError {
@@ -104,6 +109,12 @@ impl Services {
         request_id: i64,
     ) -> ServiceResult<Printed> {
         let request = self.printable_request(principal, request_id).await?;
+        print_sheet(self.sheet_data(request).await?).await
+    }
+
+    /// Everything the disposition sheet of `request` shows. No access check: the caller has
+    /// made it (the download routes) or runs with the database's authority (`warta archive`).
+    pub async fn sheet_data(&self, request: request::Model) -> ServiceResult<SheetData> {
         let dispositions = disposition::Entity::find()
             .filter(disposition::Column::RequestId.eq(request.id))
             .order_by_asc(disposition::Column::CreatedAt)
@@ -116,15 +127,12 @@ impl Services {
             ids.extend(d.to_user_id);
         }
         let users = self.users_by_id(ids).await?;
-        let data = SheetData {
+        Ok(SheetData {
             request,
             dispositions,
             users,
             printed_at: Utc::now(),
-        };
-        let filename = filename("lembar-disposisi", &data.request.agenda_number);
-        let bytes = render(move || sheet::render(&data)).await?;
-        Ok(Printed { filename, bytes })
+        })
     }
 
     /// The publication record of a request the principal may see: what went out, where and
@@ -138,6 +146,12 @@ impl Services {
         request_id: i64,
     ) -> ServiceResult<Printed> {
         let request = self.printable_request(principal, request_id).await?;
+        print_record(self.record_data(request).await?).await
+    }
+
+    /// Everything the publication record of `request` shows; no access check, as
+    /// [`Services::sheet_data`].
+    pub async fn record_data(&self, request: request::Model) -> ServiceResult<RecordData> {
         let db = &self.db.conn;
         let publications = publication::Entity::find()
             .filter(publication::Column::RequestId.eq(request.id))
@@ -182,7 +196,7 @@ impl Services {
         ids.extend(reviews.iter().filter_map(|r| r.reviewer_id));
         ids.extend(archive.as_ref().and_then(|a| a.archived_by));
         let users = self.users_by_id(ids).await?;
-        let data = RecordData {
+        Ok(RecordData {
             request,
             content,
             publications: publications
@@ -197,10 +211,7 @@ impl Services {
             archive,
             users,
             printed_at: Utc::now(),
-        };
-        let filename = filename("rekam-publikasi", &data.request.agenda_number);
-        let bytes = render(move || record::render(&data)).await?;
-        Ok(Printed { filename, bytes })
+        })
     }
 
     /// The request, if the principal may see it. Unlike the GraphQL API (which answers
@@ -238,6 +249,20 @@ impl Services {
             .map(|u| (u.id, u))
             .collect())
     }
+}
+
+/// Prints a disposition sheet.
+pub async fn print_sheet(data: SheetData) -> ServiceResult<Printed> {
+    let filename = filename("lembar-disposisi", &data.request.agenda_number);
+    let bytes = render(move || sheet::render(&data)).await?;
+    Ok(Printed { filename, bytes })
+}
+
+/// Prints a publication record.
+pub async fn print_record(data: RecordData) -> ServiceResult<Printed> {
+    let filename = filename("rekam-publikasi", &data.request.agenda_number);
+    let bytes = render(move || record::render(&data)).await?;
+    Ok(Printed { filename, bytes })
 }
 
 /// Font subsetting and compression take a few milliseconds of CPU; off the async workers.
