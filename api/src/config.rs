@@ -47,6 +47,8 @@ impl StorageArgs {
     }
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the API (GraphQL over HTTP and WebSocket), the PWA and the background jobs.

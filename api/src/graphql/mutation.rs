@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
     graphql::{
+        archive,
         error::{code, coded, parse_id},
         guard::*,
         principal, request_meta, services,
@@ -16,6 +17,7 @@ use crate::{
     service::{
         Audit,
         accounts::{NewUser, SessionTokens},
+        archive::{ArchiveInput, ClassificationEdit, NewClassification, RetentionReview},
         channels::ChannelInput,
         push::NewPushSubscription,
         requests::{ActDetails, ContentEdit, DeliveryDetails, SubmitInput},
@@ -126,9 +128,12 @@ pub struct PublishRequestInput {
 pub struct ArchiveRequestInput {
     pub request_id: ID,
     pub expected_version: Option<i32>,
-    /// The records classification code, e.g. `HM.00.01`.
+    /// A code of the active classification list (`classifications`), e.g. `HM.01.02`.
     pub classification_code: String,
-    pub retention_years: i32,
+    /// Years to keep it; the classification's default when left out.
+    pub retention_years: Option<i32>,
+    /// Who may read the entry; `PUBLIC` when left out (what was published anyway).
+    pub access_class: Option<crate::graphql::archive::AccessClass>,
 }
 
 #[derive(InputObject)]
@@ -169,6 +174,8 @@ pub struct ReportPublicationInput {
     pub message_ids: Option<Vec<i64>>,
     pub link: Option<String>,
     pub error: Option<String>,
+    /// Hex SHA-256 of exactly what was sent, in the publisher's canonical form.
+    pub sent_sha256: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -323,15 +330,6 @@ fn with_content_edit(
         )),
         None => Ok((vec![then], ActDetails::default())),
     }
-}
-
-fn retention(years: i32) -> Result<u16> {
-    u16::try_from(years).map_err(|_| {
-        coded(
-            code::BAD_USER_INPUT,
-            "retentionYears must be between 1 and 100",
-        )
-    })
 }
 
 #[Object]
@@ -527,18 +525,25 @@ impl Mutation {
         act_one(ctx, &input.request_id, input.expected_version, command).await
     }
 
-    /// Step 7: archive with a classification code and retention.
+    /// Step 7: archive under a code of the classification list, with a retention and an
+    /// access class.
     #[graphql(guard = "Allow::roles(STAFF)")]
     async fn archive_request(
         &self,
         ctx: &Context<'_>,
         input: ArchiveRequestInput,
     ) -> Result<Request> {
-        let command = Command::Archive {
+        let id = parse_id(&input.request_id, "request")?;
+        let archive = ArchiveInput {
             classification_code: input.classification_code,
-            retention_years: retention(input.retention_years)?,
+            retention_years: input.retention_years,
+            access_class: input.access_class.map(Into::into).unwrap_or_default(),
         };
-        act_one(ctx, &input.request_id, input.expected_version, command).await
+        Ok(Request(
+            services(ctx)?
+                .archive_request(&principal(ctx), id, input.expected_version, archive)
+                .await?,
+        ))
     }
 
     /// Sends the request back to its requester for revision (holders of steps 1–5).
@@ -686,6 +691,7 @@ impl Mutation {
             message_ids: input.message_ids.unwrap_or_default(),
             link: input.link,
             error: input.error,
+            sent_sha256: input.sent_sha256,
         };
         Ok(Publication(
             services(ctx)?
@@ -707,6 +713,23 @@ impl Mutation {
         Ok(Publication(
             services(ctx)?
                 .retry_publication_later(&principal(ctx), id, i64::from(after_seconds), &error)
+                .await?,
+        ))
+    }
+
+    /// The worker records an attempt right before its first Bot API call for a publication
+    /// whose job it holds: from then on a crash leaves it uncertain, never resent.
+    #[graphql(guard = "Allow::scopes(&[crate::auth::Scope::Worker])")]
+    async fn start_sending_publication(
+        &self,
+        ctx: &Context<'_>,
+        publication_id: ID,
+        worker: String,
+    ) -> Result<Publication> {
+        let id = parse_id(&publication_id, "publication")?;
+        Ok(Publication(
+            services(ctx)?
+                .start_sending_publication(&principal(ctx), id, &worker)
                 .await?,
         ))
     }
@@ -982,5 +1005,123 @@ impl Mutation {
         Ok(services(ctx)?
             .unregister_push_subscription(&principal(ctx), &endpoint)
             .await?)
+    }
+
+    /// A one-time code (10 minutes, single use) to link my Telegram chat: send it to the bot
+    /// as `/start CODE` or `/link CODE`, or open `deepLink`.
+    #[graphql(guard = "SignedIn")]
+    async fn create_telegram_link_code(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::bot::TelegramLinkCode> {
+        let s = services(ctx)?;
+        let created = s.create_telegram_link_code(&principal(ctx)).await?;
+        let deep_link = s.bot_username().await?.map(|bot| {
+            format!(
+                "https://t.me/{bot}?start={}",
+                crate::service::bot::normalize_link_code(&created.code)
+            )
+        });
+        Ok(crate::graphql::bot::TelegramLinkCode {
+            code: created.code,
+            expires_at: created.expires_at,
+            deep_link,
+        })
+    }
+
+    /// Links the private chat `chatId` to the account that asked for `code` (the bot, as the
+    /// worker, when someone sends it a code).
+    #[graphql(guard = "Allow::scopes(&[crate::auth::Scope::Worker])")]
+    async fn link_telegram_account(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        chat_id: ID,
+        username: Option<String>,
+    ) -> Result<crate::graphql::bot::TelegramLink> {
+        let chat_id = chat_id
+            .parse::<i64>()
+            .map_err(|_| coded(code::BAD_USER_INPUT, "chatId must be a Telegram chat id"))?;
+        let linked = services(ctx)?
+            .link_telegram_account(&principal(ctx), &code, chat_id, username)
+            .await?;
+        Ok(crate::graphql::bot::TelegramLink(linked))
+    }
+
+    /// Unlinks my Telegram chat; false when none was linked.
+    #[graphql(guard = "SignedIn")]
+    async fn unlink_telegram(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(services(ctx)?.unlink_telegram(&principal(ctx)).await?)
+    }
+    /// Adds a code to the records classification list (admins).
+    #[graphql(guard = "Allow::roles(ADMIN)")]
+    async fn create_classification(
+        &self,
+        ctx: &Context<'_>,
+        input: archive::CreateClassificationInput,
+    ) -> Result<archive::Classification> {
+        let new = NewClassification {
+            code: input.code,
+            title: input.title,
+            description: input.description,
+            default_retention_years: input.default_retention_years,
+        };
+        Ok(archive::Classification(
+            services(ctx)?
+                .create_classification(new, &audit(ctx).await?)
+                .await?,
+        ))
+    }
+
+    /// Changes a classification; `active: false` deactivates it (admins).
+    #[graphql(guard = "Allow::roles(ADMIN)")]
+    async fn update_classification(
+        &self,
+        ctx: &Context<'_>,
+        input: archive::UpdateClassificationInput,
+    ) -> Result<archive::Classification> {
+        let id = parse_id(&input.id, "classification")?;
+        let edit = ClassificationEdit {
+            title: input.title,
+            description: input.description.map(Some),
+            default_retention_years: input.default_retention_years,
+            active: input.active,
+        };
+        Ok(archive::Classification(
+            services(ctx)?
+                .update_classification(id, edit, &audit(ctx).await?)
+                .await?,
+        ))
+    }
+
+    /// Removes a classification no entry uses (admins); one in use can only be deactivated.
+    #[graphql(guard = "Allow::roles(ADMIN)")]
+    async fn delete_classification(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        let id = parse_id(&id, "classification")?;
+        services(ctx)?
+            .delete_classification(id, &audit(ctx).await?)
+            .await?;
+        Ok(true)
+    }
+
+    /// Records the decision on an archive entry past its retention (staff, admins). Nothing
+    /// is deleted: the entry is marked.
+    #[graphql(guard = "Allow::roles(RECORDS)")]
+    async fn review_retention(
+        &self,
+        ctx: &Context<'_>,
+        input: archive::ReviewRetentionInput,
+    ) -> Result<ArchiveEntry> {
+        let id = parse_id(&input.request_id, "request")?;
+        let review = RetentionReview {
+            decision: input.decision.into(),
+            keep_until: input.keep_until,
+            note: input.note,
+        };
+        Ok(ArchiveEntry(
+            services(ctx)?
+                .review_retention(&principal(ctx), id, review)
+                .await?,
+        ))
     }
 }

@@ -7,6 +7,14 @@
 //! person does), so every rule the API enforces holds for Telegram too.
 
 pub mod actions;
+mod intake;
+mod linking;
+pub mod officials;
+pub mod poller;
+mod status;
+mod texts;
+pub mod updates;
+pub mod webhook;
 
 use serde_json::Value;
 use teloxide::Bot;
@@ -37,9 +45,32 @@ pub enum BotError {
     /// `CONFLICT`), so a handler can word the answer for the person.
     #[error("{message} ({code})")]
     Api { code: String, message: String },
+    /// A file could not be fetched from Telegram.
+    #[error("cannot download the file: {0}")]
+    Download(String),
+    /// A stored update that is not a Bot API update.
+    #[error("not an update: {0}")]
+    Malformed(String),
 }
 
 impl BotContext {
+    /// Runs one GraphQL operation with a file, as `uploadAttachment` receives one from the
+    /// PWA; `var_path` names the variable (e.g. `variables.file`).
+    pub async fn execute_with_upload(
+        &self,
+        principal: &Principal,
+        query: &str,
+        variables: Value,
+        var_path: &str,
+        upload: async_graphql::UploadValue,
+    ) -> Result<Value, BotError> {
+        let mut request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables))
+            .data(principal.clone());
+        request.set_upload(var_path, upload);
+        self.run(request).await
+    }
+
     /// Runs one GraphQL operation as `principal` and returns its `data`, or the first error
     /// with its code.
     pub async fn execute(
@@ -51,6 +82,10 @@ impl BotContext {
         let request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables))
             .data(principal.clone());
+        self.run(request).await
+    }
+
+    async fn run(&self, request: async_graphql::Request) -> Result<Value, BotError> {
         let response = self.schema.execute(request).await;
         if let Some(error) = response.errors.first() {
             let code = error
@@ -72,5 +107,135 @@ impl BotContext {
             code: "INTERNAL".to_owned(),
             message: e.to_string(),
         })
+    }
+}
+
+/// Sends a plain text message to a chat.
+async fn say(ctx: &BotContext, chat_id: i64, text: &str) -> Result<(), BotError> {
+    use teloxide::prelude::Requester;
+    ctx.bot
+        .send_message(teloxide::types::ChatId(chat_id), text)
+        .await?;
+    Ok(())
+}
+
+/// The bot running inside `warta serve`: its tasks, and the webhook route in webhook mode.
+pub struct BotRuntime {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// `POST /telegram/webhook`, to be served when the bot runs by webhook.
+    pub webhook: Option<axum::Router<crate::state::AppState>>,
+}
+
+impl BotRuntime {
+    /// Waits for the tasks, which end once told to stop (the update in hand is finished).
+    pub async fn finish(self) {
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Starts the bot when this server runs it (see `WARTA_NO_BOT`) and has a bot: the update
+/// handler (which first handles what was stored and not handled before a stop), and the
+/// receiver, which learns the bot's username (for deep links) and takes updates by long
+/// polling (removing a webhook left from webhook mode) or by webhook
+/// (`WARTA_TELEGRAM_WEBHOOK_URL`). Calls to Telegram happen in the tasks, as the sandbox may
+/// be served by this very server, which is not serving yet.
+pub fn start(
+    state: &crate::state::AppState,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Option<BotRuntime> {
+    let settings = &state.settings;
+    if !settings.bot {
+        return None;
+    }
+    let endpoint = state.services.bot()?.clone();
+    let bot = match endpoint.client() {
+        Ok(bot) => bot,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot start the Telegram bot");
+            return None;
+        }
+    };
+    let ctx = BotContext {
+        schema: state.schema.clone(),
+        services: state.services.clone(),
+        bot,
+    };
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let webhook_secret = settings.telegram_webhook_url.as_ref().map(|_| {
+        settings
+            .telegram_webhook_secret
+            .as_ref()
+            .map(|s| secrecy::ExposeSecret::expose_secret(s).to_owned())
+            .unwrap_or_else(|| webhook::derived_secret(&endpoint.token))
+    });
+    let webhook = webhook_secret
+        .clone()
+        .map(|secret| webhook::routes(ctx.services.clone(), secret, wake.clone()));
+    let receiver = receive(
+        ctx.clone(),
+        endpoint,
+        settings.telegram_webhook_url.clone().zip(webhook_secret),
+        wake.clone(),
+        stop.clone(),
+    );
+    let tasks = vec![
+        tokio::spawn(receiver),
+        tokio::spawn(updates::run(ctx, wake, stop)),
+    ];
+    Some(BotRuntime { tasks, webhook })
+}
+
+/// Sets up how updates arrive, then polls (or, by webhook, leaves it to the route).
+async fn receive(
+    ctx: BotContext,
+    endpoint: crate::service::BotEndpoint,
+    webhook: Option<(String, String)>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use teloxide::{payloads::SetWebhookSetters, prelude::Requester, types::AllowedUpdate};
+    match ctx.bot.get_me().await {
+        Ok(me) => {
+            if let Err(error) = ctx.services.remember_bot_username(me.username()).await {
+                tracing::warn!(%error, "cannot remember the bot's username");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "getMe failed; link codes come without a deep link"),
+    }
+    match webhook {
+        Some((url, secret)) => {
+            let set = match url::Url::parse(&url) {
+                Ok(parsed) => ctx
+                    .bot
+                    .set_webhook(parsed)
+                    .secret_token(secret)
+                    .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match set {
+                Ok(_) => tracing::info!(%url, "Telegram delivers the bot's updates by webhook"),
+                Err(error) => {
+                    tracing::error!(%url, %error, "setWebhook failed; updates wait at Telegram")
+                }
+            }
+        }
+        None => {
+            // Going back to polling: a webhook left set would make every getUpdates a 409.
+            if let Err(error) = ctx.bot.delete_webhook().await {
+                tracing::warn!(%error, "deleteWebhook failed");
+            }
+            poller::Poller::new(
+                ctx.services.clone(),
+                &endpoint.api_url,
+                &endpoint.token,
+                wake,
+            )
+            .run(stop)
+            .await;
+        }
     }
 }
