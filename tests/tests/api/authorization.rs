@@ -308,6 +308,24 @@ async fn every_query_admits_exactly_the_principals_allowed_to_use_it() {
             variables: none,
             allowed: PEOPLE,
         },
+        Case {
+            name: "slaReport",
+            query: "{ slaReport(from: \"2026-01-01\", until: \"2026-01-31\") { csvUrl } }",
+            variables: none,
+            allowed: OFFICIALS_AND_ADMIN,
+        },
+        Case {
+            name: "volumeReport",
+            query: "{ volumeReport(from: \"2026-01-01\", until: \"2026-01-31\") { csvUrl } }",
+            variables: none,
+            allowed: OFFICIALS_AND_ADMIN,
+        },
+        Case {
+            name: "publisherReport",
+            query: "{ publisherReport(from: \"2026-01-01\", until: \"2026-01-31\") { csvUrl } }",
+            variables: none,
+            allowed: OFFICIALS_AND_ADMIN,
+        },
     ];
     check(&app, &callers, &cases).await;
 }

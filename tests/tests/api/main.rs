@@ -15,6 +15,7 @@ mod n_plus_one;
 mod paper;
 mod push;
 mod records;
+mod reports;
 mod schema_drift;
 mod side_paths;
 mod sop_walk;
