@@ -122,12 +122,22 @@ impl TestApp {
     /// Like [`TestApp::request_at`], submitted by `requester`.
     pub async fn request_at_by(&self, stage: Stage, requester: TestUser) -> Walked {
         let seq = self.next_seq();
-        let (id, agenda_number) = self
-            .submit(&requester, &format!("Pengumuman wisuda periode {seq}"))
+        let input = submission(&format!("Pengumuman wisuda periode {seq}"));
+        self.submitted_at(stage, requester, input).await
+    }
+
+    /// Submits `input` (a `SubmitRequestInput`) as `requester` and walks it to `stage`.
+    pub async fn submitted_at(&self, stage: Stage, requester: TestUser, input: Value) -> Walked {
+        let d = self
+            .gql_ok(Some(&requester.token), SUBMIT, json!({ "input": input }))
             .await;
+        let r = &d["submitRequest"];
         let mut walked = Walked {
-            id,
-            agenda_number,
+            id: r["id"].as_str().expect("an id").to_owned(),
+            agenda_number: r["agendaNumber"]
+                .as_str()
+                .expect("an agenda number")
+                .to_owned(),
             requester,
             channels: Vec::new(),
         };

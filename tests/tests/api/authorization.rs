@@ -297,10 +297,49 @@ async fn every_query_admits_exactly_the_principals_allowed_to_use_it() {
             ],
         },
         Case {
+            name: "search",
+            query: "{ search(query: \"rapat\") { totalCount edges { node { requestId } } } }",
+            variables: none,
+            allowed: &[
+                Requester,
+                ViceRector,
+                BureauHead,
+                PkihCoordinator,
+                HumasDeputy,
+                Staff,
+                Admin,
+                ReadPublished,
+            ],
+        },
+        Case {
             name: "slaStandards",
             query: "{ slaStandards { stepNumber minutes } }",
             variables: none,
             allowed: PEOPLE,
+        },
+        Case {
+            name: "classifications",
+            query: "{ classifications { code } }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
+            name: "classifications(includeInactive)",
+            query: "{ classifications(includeInactive: true) { code } }",
+            variables: none,
+            allowed: ADMIN,
+        },
+        Case {
+            name: "archiveEntry",
+            query: "query($id: ID!) { archiveEntry(requestId: $id) { id } }",
+            variables: dummy_id,
+            allowed: AUTHENTICATED,
+        },
+        Case {
+            name: "archiveDueForReview",
+            query: "{ archiveDueForReview(asOf: \"2030-01-01\") { id } }",
+            variables: none,
+            allowed: &[Staff, Admin],
         },
         Case {
             name: "workCalendar",
@@ -418,6 +457,12 @@ async fn every_workflow_mutation_admits_exactly_the_roles_of_its_steps() {
             name: "reportPublication",
             query: "mutation($input: ReportPublicationInput!) { reportPublication(input: $input) { id } }",
             variables: |_, _| json!({ "input": { "publicationId": DUMMY, "outcome": "SENT" } }),
+            allowed: &[Worker],
+        },
+        Case {
+            name: "startSendingPublication",
+            query: "mutation($id: ID!) { startSendingPublication(publicationId: $id, worker: \"w\") { id } }",
+            variables: dummy_id,
             allowed: &[Worker],
         },
         Case {
@@ -594,6 +639,30 @@ async fn every_account_and_administration_mutation_admits_exactly_its_principals
             query: "mutation { createApiClient(name: \"  \", scopes: [WORKER]) { clientSecret } }",
             variables: none,
             allowed: ADMIN,
+        },
+        Case {
+            name: "createClassification",
+            query: "mutation { createClassification(input: { code: \"  \", title: \"x\", defaultRetentionYears: 5 }) { id } }",
+            variables: none,
+            allowed: ADMIN,
+        },
+        Case {
+            name: "updateClassification",
+            query: "mutation($id: ID!) { updateClassification(input: { id: $id, title: \"x\" }) { id } }",
+            variables: dummy_id,
+            allowed: ADMIN,
+        },
+        Case {
+            name: "deleteClassification",
+            query: "mutation($id: ID!) { deleteClassification(id: $id) }",
+            variables: dummy_id,
+            allowed: ADMIN,
+        },
+        Case {
+            name: "reviewRetention",
+            query: "mutation($id: ID!) { reviewRetention(input: { requestId: $id, decision: TRANSFER }) { id } }",
+            variables: dummy_id,
+            allowed: &[Staff, Admin],
         },
         Case {
             name: "revokeApiClient",

@@ -6,9 +6,11 @@
 //! WARTA_TEST_DB=postgres cargo nextest run -p warta-tests     # PostgreSQL on 127.0.0.1:5432
 //! ```
 
+mod archive;
 mod authorization;
 mod bad_input;
 mod concurrency;
+mod export;
 mod graphql_http;
 mod helpers;
 mod n_plus_one;
@@ -17,8 +19,10 @@ mod push;
 mod records;
 mod reports;
 mod schema_drift;
+mod search;
 mod side_paths;
 mod sop_walk;
 mod subscriptions;
 mod telegram;
+mod telegram_officials;
 mod tokens;
