@@ -23,7 +23,11 @@ pub struct Migration;
 const CLASSIFICATION_SEED: &[(&str, &str, i32)] = &[
     ("HM.00", "Keprotokolan", 10),
     ("HM.00.01", "Upacara dan acara resmi pimpinan", 10),
-    ("HM.00.02", "Kunjungan dinas dan penerimaan tamu universitas", 5),
+    (
+        "HM.00.02",
+        "Kunjungan dinas dan penerimaan tamu universitas",
+        5,
+    ),
     ("HM.01", "Publikasi dan pemberitaan", 5),
     ("HM.01.01", "Siaran pers", 5),
     ("HM.01.02", "Pengumuman resmi universitas", 5),
@@ -31,9 +35,17 @@ const CLASSIFICATION_SEED: &[(&str, &str, i32)] = &[
     ("HM.02", "Dokumentasi dan informasi kelembagaan", 10),
     ("HM.02.01", "Dokumentasi foto dan video kegiatan", 10),
     ("HM.02.02", "Kliping dan pemantauan media", 2),
-    ("HM.02.03", "Penerbitan majalah, buletin dan profil universitas", 10),
+    (
+        "HM.02.03",
+        "Penerbitan majalah, buletin dan profil universitas",
+        10,
+    ),
     ("HM.03", "Hubungan antarlembaga dan kemitraan media", 5),
-    ("HM.04", "Layanan informasi publik dan pengaduan masyarakat", 5),
+    (
+        "HM.04",
+        "Layanan informasi publik dan pengaduan masyarakat",
+        5,
+    ),
     ("HM.05", "Pameran dan promosi universitas", 3),
 ];
 

@@ -102,3 +102,5 @@ pub const DEPUTY_OR_REQUESTER: &[Role] = &[Role::HumasDeputy, Role::Requester];
 pub const STAFF: &[Role] = &[Role::Staff];
 pub const REQUESTER: &[Role] = &[Role::Requester];
 pub const SUBMITTERS: &[Role] = &[Role::Requester, Role::Admin];
+/// Roles that keep the records: staff archive, admins manage the list.
+pub const RECORDS: &[Role] = &[Role::Staff, Role::Admin];

@@ -80,6 +80,11 @@ macro_rules! string_conversions {
     };
 }
 
+// Declared after `string_conversions!`, which its vocabularies use.
+pub mod records;
+
+pub use records::AccessClass;
+
 /// A role a user may hold; one user may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -795,12 +800,15 @@ pub enum Command {
         /// Whether the post is on the channel.
         posted: bool,
     },
-    /// Step 7: staff archive the request with a classification code and a retention period.
+    /// Step 7: staff archive the request with a classification code, a retention period and
+    /// an access class.
     Archive {
         /// The archive classification code (non-empty, at most 32 characters).
         classification_code: String,
         /// How many years to keep it (1 to 100).
         retention_years: u16,
+        /// Who may read the archive entry.
+        access_class: AccessClass,
     },
     /// The holder of steps 1–5 sends the request back to the requester with a reason.
     ReturnForRevision {
@@ -897,6 +905,9 @@ pub enum Event {
         classification_code: String,
         /// How many years to keep it.
         retention_years: u16,
+        /// Who may read the archive entry (public in events recorded before it existed).
+        #[serde(default)]
+        access_class: AccessClass,
     },
     /// The request was sent back to the requester for revision.
     ReturnedForRevision {
@@ -1313,6 +1324,7 @@ pub fn decide(
         Command::Archive {
             classification_code,
             retention_years,
+            access_class,
         } => {
             require_step(state, Step::Archiving)?;
             check_holder(state, actor, Step::Archiving)?;
@@ -1329,6 +1341,7 @@ pub fn decide(
             Ok(vec![Event::Archived {
                 classification_code: code.to_owned(),
                 retention_years: *retention_years,
+                access_class: *access_class,
             }])
         }
         Command::ReturnForRevision { reason } => {

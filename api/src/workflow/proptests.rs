@@ -184,10 +184,13 @@ fn arb_command() -> impl Strategy<Value = Command> {
             .prop_map(|(channel, outcome)| Command::RecordDelivery { channel, outcome }),
         3 => (arb_delivery_channel(), any::<bool>())
             .prop_map(|(channel, posted)| Command::ResolveUncertain { channel, posted }),
-        3 => (code, years).prop_map(|(classification_code, retention_years)| Command::Archive {
-            classification_code,
-            retention_years,
-        }),
+        3 => (code, years, proptest::sample::select(AccessClass::ALL.to_vec())).prop_map(
+            |(classification_code, retention_years, access_class)| Command::Archive {
+                classification_code,
+                retention_years,
+                access_class,
+            }
+        ),
         1 => arb_text().prop_map(|reason| Command::ReturnForRevision { reason }),
         2 => Just(Command::Resubmit),
         1 => arb_text().prop_map(|reason| Command::Reject { reason }),

@@ -128,6 +128,7 @@ fn archive(code: &str, years: u16) -> Command {
     Command::Archive {
         classification_code: code.into(),
         retention_years: years,
+        access_class: AccessClass::Public,
     }
 }
 fn return_for_revision(reason: &str) -> Command {
@@ -1453,7 +1454,8 @@ fn the_happy_path_from_submission_to_archive() {
         log.last(),
         Some(&Event::Archived {
             classification_code: "HM.01.02".into(),
-            retention_years: 10
+            retention_years: 10,
+            access_class: AccessClass::Public,
         })
     );
     assert_eq!(replay(&log), Some(state));
@@ -1867,6 +1869,7 @@ fn events_serialize_with_their_kind_as_tag() {
         Event::Archived {
             classification_code: "HM.01".into(),
             retention_years: 5,
+            access_class: AccessClass::Restricted,
         },
         Event::ReturnedForRevision {
             from: Step::Review,
