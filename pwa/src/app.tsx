@@ -16,6 +16,7 @@ import { Inbox } from './pages/Inbox';
 import { MyRequests } from './pages/MyRequests';
 import { NewRequest } from './pages/NewRequest';
 import { RequestDetail } from './pages/Request';
+import { Search } from './pages/Search';
 import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import { startPush, startServiceWorker } from './sw/register';
@@ -64,6 +65,8 @@ function Page({ route }: { route: Route }) {
       return <Settings />;
     case 'dashboard':
       return <Dashboard />;
+    case 'search':
+      return <Search />;
     case 'signIn':
       return <SignIn />;
     case 'notFound':
@@ -93,6 +96,7 @@ export function App() {
     { route: { name: 'inbox' }, label: 'nav.inbox', icon: 'inbox', show: true },
     { route: { name: 'mine' }, label: 'nav.mine', icon: 'file', show: isRequester },
     { route: { name: 'newRequest' }, label: 'nav.new', icon: 'plus', show: isRequester },
+    { route: { name: 'search' }, label: 'nav.search', icon: 'search', show: true },
     {
       route: { name: 'dashboard' },
       label: 'nav.dashboard',

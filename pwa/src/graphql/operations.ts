@@ -150,6 +150,20 @@ export const MyRequestsQuery = graphql(`
   }
 `);
 
+export const SearchRequestsQuery = graphql(`
+  query SearchRequests($query: String!, $filter: SearchFilter, $first: Int, $after: String) {
+    search(query: $query, filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          requestId agendaNumber unit status submittedAt titleHtml snippetHtml matchedFields
+        }
+      }
+    }
+  }
+`);
+
 export const ChannelsQuery = graphql(`
   query Channels($includeInactive: Boolean) {
     channels(includeInactive: $includeInactive) {

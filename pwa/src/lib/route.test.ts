@@ -11,6 +11,7 @@ describe('routes', () => {
       { name: 'newRequest' },
       { name: 'admin', tab: 'channels' },
       { name: 'settings' },
+      { name: 'search' },
     ];
     for (const r of routes) expect(parseRoute(routePath(r))).toEqual(r);
   });

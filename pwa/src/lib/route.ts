@@ -10,6 +10,7 @@ export type Route =
   | { name: 'admin'; tab: 'users' | 'channels' | 'sla' }
   | { name: 'settings' }
   | { name: 'dashboard' }
+  | { name: 'search' }
   | { name: 'notFound' };
 
 export function parseRoute(path: string): Route {
@@ -20,6 +21,7 @@ export function parseRoute(path: string): Route {
   if (clean === '/new') return { name: 'newRequest' };
   if (clean === '/settings') return { name: 'settings' };
   if (clean === '/dashboard') return { name: 'dashboard' };
+  if (clean === '/search') return { name: 'search' };
   if (clean === '/admin') return { name: 'admin', tab: 'users' };
   const admin = /^\/admin\/(users|channels|sla)$/.exec(clean);
   if (admin) return { name: 'admin', tab: admin[1] as 'users' | 'channels' | 'sla' };
@@ -46,6 +48,8 @@ export function routePath(route: Route): string {
       return '/settings';
     case 'dashboard':
       return '/dashboard';
+    case 'search':
+      return '/search';
     case 'notFound':
       return '/';
   }
