@@ -1,5 +1,7 @@
 //! The publication record (*rekam publikasi*): the content as it went out, where and when it
-//! was sent (links and message ids), the SHA-256 of the text, and the archive's particulars.
+//! was sent (links and message ids), the SHA-256 of what each channel was sent (computed by
+//! the worker over the exact messages, `publication.sent_sha256`), and the archive's
+//! particulars.
 
 use sha2::{Digest, Sha256};
 
@@ -34,6 +36,21 @@ const COLUMNS: [Column; 6] = [
     Column {
         title: "Tautan",
         width: 188.28,
+    },
+];
+
+const PROOF_COLUMNS: [Column; 3] = [
+    Column {
+        title: "No",
+        width: 18.0,
+    },
+    Column {
+        title: "Kanal",
+        width: 120.0,
+    },
+    Column {
+        title: "SHA-256 pesan terkirim",
+        width: 373.28,
     },
 ];
 
@@ -106,7 +123,6 @@ pub fn render(data: &RecordData) -> Result<Vec<u8>, PaperError> {
             sheet.paragraph(&content.narrative, Style::regular(9.5))?;
             sheet.gap(6.0);
             sheet.field("Versi konten", &content.version_no.to_string())?;
-            sheet.field("SHA-256 teks (UTF-8)", &sha256_hex(&content.narrative))?;
         }
         None => sheet.paragraph("Konten tidak ditemukan.", Style::regular(9.0))?,
     }
@@ -148,6 +164,24 @@ pub fn render(data: &RecordData) -> Result<Vec<u8>, PaperError> {
             })
             .collect();
         sheet.table(&COLUMNS, &rows, Style::regular(7.5))?;
+        sheet.gap(6.0);
+        // What was posted, not what was approved: the worker hashes the exact calls it made.
+        let proofs: Vec<Vec<String>> = data
+            .publications
+            .iter()
+            .enumerate()
+            .map(|(index, (p, channel))| {
+                vec![
+                    (index + 1).to_string(),
+                    channel.as_ref().map_or_else(
+                        || format!("Kanal #{}", p.channel_id),
+                        |c| c.chat_ref.clone(),
+                    ),
+                    p.sent_sha256.clone().unwrap_or_else(|| "—".into()),
+                ]
+            })
+            .collect();
+        sheet.table(&PROOF_COLUMNS, &proofs, Style::regular(7.5))?;
     }
     sheet.gap(6.0);
 
@@ -198,8 +232,10 @@ pub fn render(data: &RecordData) -> Result<Vec<u8>, PaperError> {
     }
     sheet.gap(6.0);
     sheet.paragraph(
-        "Waktu dalam WIB (UTC+7). SHA-256 dihitung atas teks narasi dalam UTF-8, sehingga \
-         salinan elektronik dapat dicocokkan dengan rekam kertas ini.",
+        "Waktu dalam WIB (UTC+7). SHA-256 pesan terkirim dihitung oleh pengirim atas pesan \
+         persis seperti dikirim ke Telegram (metode, teks/keterangan HTML, SHA-256 tiap berkas; \
+         bentuk kanonis warta-sent-v1), sehingga salinan elektronik dapat dicocokkan dengan \
+         rekam kertas ini.",
         Style::regular(7.5),
     )?;
     sheet.finish(&format!(

@@ -135,7 +135,9 @@ impl Services {
                     .await?;
                 continue;
             }
-            // A publication resolved meanwhile (sent, retracted) needs no sending.
+            // A publication resolved meanwhile (sent, retracted) needs no sending. One still
+            // `queued` stays so while claimed: only `start_sending_publication` makes it
+            // `sending`, so a worker that dies before its first call leaves nothing uncertain.
             if p.status.parse() != Ok(PublicationStatus::Queued) {
                 outbox::Entity::update_many()
                     .col_expr(outbox::Column::DoneAt, Expr::value(Some(now)))
@@ -144,23 +146,6 @@ impl Services {
                     .await?;
                 continue;
             }
-            publication::Entity::update_many()
-                .col_expr(
-                    publication::Column::Status,
-                    Expr::value(PublicationStatus::Sending.as_str()),
-                )
-                .col_expr(
-                    publication::Column::Attempts,
-                    Expr::col(publication::Column::Attempts).add(1),
-                )
-                .col_expr(
-                    publication::Column::Version,
-                    Expr::col(publication::Column::Version).add(1),
-                )
-                .col_expr(publication::Column::UpdatedAt, Expr::value(now))
-                .filter(publication::Column::Id.eq(p.id))
-                .exec(&*tx)
-                .await?;
             append_event(
                 &*tx,
                 &audit,
@@ -178,10 +163,6 @@ impl Services {
                 },
             )
             .await?;
-            let publication = publication::Entity::find_by_id(p.id)
-                .one(&*tx)
-                .await?
-                .ok_or(ServiceError::NotFound("publication"))?;
             let channel = channel::Entity::find_by_id(p.channel_id)
                 .one(&*tx)
                 .await?
@@ -199,7 +180,7 @@ impl Services {
             jobs.push(PublicationJob {
                 job_id: job.id,
                 lease_until,
-                publication,
+                publication: p,
                 channel,
                 request,
                 content,
@@ -210,6 +191,83 @@ impl Services {
             self.settle_abandoned(principal, publication_id).await?;
         }
         Ok(jobs)
+    }
+
+    /// The worker is about to make its first Bot API call for a publication it holds: the
+    /// attempt is recorded (`sending`, one more attempt, an audit event) before the call, so
+    /// that a worker dying from here on leaves the publication `uncertain`, never resent.
+    /// Refused unless `worker` still holds the job's lease: after the lease another worker
+    /// may hold the job, and two senders could post it twice.
+    pub async fn start_sending_publication(
+        &self,
+        principal: &Principal,
+        publication_id: i64,
+        worker: &str,
+    ) -> ServiceResult<publication::Model> {
+        require_worker(principal)?;
+        let audit = Audit::of(principal, None)?;
+        let now = Utc::now();
+        let tx = self.db.begin_write().await?;
+        let p = publication::Entity::find_by_id(publication_id)
+            .one(&*tx)
+            .await?
+            .ok_or(ServiceError::NotFound("publication"))?;
+        let held = outbox::Entity::find()
+            .filter(outbox::Column::PublicationId.eq(p.id))
+            .filter(outbox::Column::DoneAt.is_null())
+            .filter(outbox::Column::LeaseOwner.eq(worker))
+            .filter(outbox::Column::LeaseUntil.gt(now))
+            .one(&*tx)
+            .await?;
+        if held.is_none() {
+            return Err(ServiceError::Conflict(
+                "this worker does not hold the job's lease (it ran out or was never taken)".into(),
+            ));
+        }
+        // Conditional on `queued`, so that of two racing calls only one starts it.
+        let started = publication::Entity::update_many()
+            .col_expr(
+                publication::Column::Status,
+                Expr::value(PublicationStatus::Sending.as_str()),
+            )
+            .col_expr(
+                publication::Column::Attempts,
+                Expr::col(publication::Column::Attempts).add(1),
+            )
+            .col_expr(
+                publication::Column::Version,
+                Expr::col(publication::Column::Version).add(1),
+            )
+            .col_expr(publication::Column::UpdatedAt, Expr::value(now))
+            .filter(publication::Column::Id.eq(p.id))
+            .filter(publication::Column::Status.eq(PublicationStatus::Queued.as_str()))
+            .exec(&*tx)
+            .await?;
+        if started.rows_affected != 1 {
+            return Err(ServiceError::Conflict(format!(
+                "this publication is {}, not queued: it cannot be started",
+                p.status
+            )));
+        }
+        append_event(
+            &*tx,
+            &audit,
+            NewEvent {
+                request_id: Some(p.request_id),
+                kind: "publication_send_started",
+                from_status: None,
+                to_status: None,
+                payload: json!({
+                    "publication_id": p.id,
+                    "channel_id": p.channel_id,
+                    "worker": worker,
+                    "attempt": p.attempts + 1,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.publication(publication_id).await
     }
 
     /// Marks a publication whose worker vanished mid-send as uncertain.
@@ -253,7 +311,11 @@ impl Services {
                 .report_publication(principal, publication_id, DeliveryOutcome::Failed, details)
                 .await;
         }
-        if p.status.parse() != Ok(PublicationStatus::Sending) {
+        // `queued`: claimed and given back before its first call; `sending`: nothing posted.
+        if !matches!(
+            p.status.parse(),
+            Ok(PublicationStatus::Queued | PublicationStatus::Sending)
+        ) {
             return Err(ServiceError::Conflict(
                 "this publication is not being sent".into(),
             ));

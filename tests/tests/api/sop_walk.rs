@@ -363,7 +363,8 @@ async fn a_request_walks_all_seven_sop_steps_from_submission_to_the_archive() {
     assert_eq!(claimed.len(), 2);
     for job in &claimed {
         assert_eq!(job["publication"]["requestId"], id.as_str());
-        assert_eq!(job["publication"]["status"], "SENDING");
+        // Claimed under a lease; `sending` only once the worker starts its first call.
+        assert_eq!(job["publication"]["status"], "QUEUED");
         assert_eq!(job["agendaNumber"], agenda.as_str());
         assert_eq!(job["text"], edited, "the approved version is what goes out");
     }

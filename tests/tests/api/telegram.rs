@@ -47,6 +47,10 @@ const RESOLVE: &str = "mutation($input: ResolvePublicationInput!) {
   resolveUncertainPublication(input: $input) { id status link lastError }
 }";
 
+const START: &str = "mutation($id: ID!, $worker: String!) {
+  startSendingPublication(publicationId: $id, worker: $worker) { id status attempts }
+}";
+
 const CLAIM_WITH_LEASE: &str = "mutation($worker: String!, $lease: Int!) {
   claimPublicationJobs(worker: $worker, limit: 10, leaseSeconds: $lease) {
     jobId publication { id status }
@@ -824,7 +828,19 @@ async fn a_job_abandoned_while_sending_becomes_uncertain_and_is_not_posted_twice
         .await;
     let jobs = d["claimPublicationJobs"].as_array().expect("jobs");
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0]["publication"]["status"], "SENDING");
+    assert_eq!(
+        jobs[0]["publication"]["status"], "QUEUED",
+        "claimed, not started"
+    );
+    let started = app
+        .gql_ok(
+            Some(&crashed),
+            START,
+            json!({ "id": jobs[0]["publication"]["id"], "worker": "crashed-worker" }),
+        )
+        .await;
+    assert_eq!(started["startSendingPublication"]["status"], "SENDING");
+    assert_eq!(started["startSendingPublication"]["attempts"], 1);
     let answer: Value = app
         .http
         .post(format!("{}/bot{}/sendMessage", tg.api_url, tg.bot_token))
@@ -1277,4 +1293,185 @@ async fn an_admin_checks_whether_the_bot_may_post_in_each_channel() {
         )
         .await;
     assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+}
+
+/// The `warta` binary, built first if needed (this crate cannot name it as a dependency).
+fn warta_binary() -> std::path::PathBuf {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "-q", "-p", "warta", "--bin", "warta"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building the warta binary");
+    // The test runs from `target/debug/deps/`; the binary sits one level up.
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let binary = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/debug")
+        .join("warta");
+    assert!(binary.exists(), "{binary:?}");
+    binary
+}
+
+/// Starts `warta worker` as its own process: batches of 20 under a 5-second lease.
+fn spawn_worker_process(
+    binary: &std::path::Path,
+    app: &TestApp,
+    tg: &TelegramSandbox,
+    client: &warta_tests::TestClient,
+    name: &str,
+) -> std::process::Child {
+    std::process::Command::new(binary)
+        .args(["worker", "--api", &app.address])
+        .args(["--client-id", &client.client_id])
+        .args(["--client-secret", &client.secret])
+        .args(["--telegram-bot-token", &tg.bot_token])
+        .args(["--telegram-api-url", &tg.api_url])
+        .args(["--name", name, "--batch", "20", "--lease-secs", "5"])
+        .args(["--call-timeout-secs", "2"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the worker starts")
+}
+
+/// Every publication row, as the database has it.
+async fn all_publications(app: &TestApp) -> Vec<entity::publication::Model> {
+    use sea_orm::EntityTrait;
+    entity::publication::Entity::find()
+        .all(&app.services.db.conn)
+        .await
+        .expect("publications")
+}
+
+#[tokio::test]
+async fn a_worker_killed_mid_batch_and_restarted_posts_nothing_twice_and_loses_nothing() {
+    const REQUESTS: usize = 10;
+    const EXTRA_CHANNELS: usize = 17;
+    let patience = Duration::from_secs(120);
+    let app = spawn_sandbox_app_with(|s| s.embedded_worker = false).await;
+    let tg = sandbox(&app).clone();
+    let sb = tg.sandbox.clone();
+    let o = officials(&app).await;
+    // 20 channels, the sandbox's flood control and the worker's pacing both at Telegram's
+    // real limits.
+    let mut chats: Vec<String> = SANDBOX_CHANNELS.iter().map(|c| (*c).to_owned()).collect();
+    let mut channels = Vec::new();
+    for chat in SANDBOX_CHANNELS {
+        channels.push(channel_id(&app, chat).await);
+    }
+    for n in 1..=EXTRA_CHANNELS {
+        let username = format!("fakultas_{n}_unej");
+        channels.push(new_sandbox_channel(&app, &username).await);
+        chats.push(format!("@{username}"));
+    }
+    let mut texts = Vec::new();
+    for n in 1..=REQUESTS {
+        let title = format!("Pengumuman {n}");
+        let narrative = format!("Pengumuman nomor {n} untuk sivitas akademika.");
+        let id = to_publication(&app, &o, submission(&title, &narrative, &[]), &channels).await;
+        publish(&app, &o, &id).await;
+        texts.push(shown_text(&title, &narrative));
+    }
+    let total = REQUESTS * chats.len();
+    assert_eq!(all_publications(&app).await.len(), total);
+    let posted = |sb: &Sandbox| chats.iter().map(|c| posts(sb, c).len()).sum::<usize>();
+
+    // The first worker is killed outright once it is well into its work.
+    let binary = warta_binary();
+    let client = app.new_client(&["worker"]).await;
+    let mut first = spawn_worker_process(&binary, &app, &tg, &client, "crash-1");
+    let deadline = Instant::now() + patience;
+    while posted(&sb) < 30 {
+        assert!(Instant::now() < deadline, "the first worker posts nothing");
+        assert!(first.try_wait().expect("the worker").is_none(), "it runs");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill().expect("SIGKILL");
+    first.wait().expect("reaped");
+    let at_kill = posted(&sb);
+    assert!(
+        at_kill < total,
+        "killed mid-way ({at_kill} of {total} posted)"
+    );
+
+    // A second worker takes over once the leases end, and everything settles.
+    let mut second = spawn_worker_process(&binary, &app, &tg, &client, "crash-2");
+    let deadline = Instant::now() + patience;
+    let rows = loop {
+        let rows = all_publications(&app).await;
+        if rows
+            .iter()
+            .all(|p| matches!(p.status.as_str(), "sent" | "uncertain"))
+        {
+            break rows;
+        }
+        let stuck: Vec<(i64, &str)> = rows
+            .iter()
+            .filter(|p| !matches!(p.status.as_str(), "sent" | "uncertain"))
+            .map(|p| (p.id, p.status.as_str()))
+            .collect();
+        assert!(
+            Instant::now() < deadline,
+            "not settled after {patience:?}: {stuck:?}"
+        );
+        assert!(second.try_wait().expect("the worker").is_none(), "it runs");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    second.kill().expect("stop the second worker");
+    second.wait().expect("reaped");
+
+    // Read back every chat: no text twice, and each sent publication is the post it names.
+    let chat_of: std::collections::HashMap<i64, String> = app
+        .services
+        .channels(true)
+        .await
+        .expect("channels")
+        .into_iter()
+        .map(|c| (c.id, c.chat_ref))
+        .collect();
+    let mut uncertain = 0;
+    for chat in &chats {
+        let received = posts(&sb, chat);
+        for text in &texts {
+            let copies = received
+                .iter()
+                .filter(|m| m.text.as_deref() == Some(text.as_str()))
+                .count();
+            assert!(copies <= 1, "{chat} got {text:?} {copies} times");
+        }
+    }
+    for p in &rows {
+        let chat = &chat_of[&p.channel_id];
+        let ids: Vec<i64> = p
+            .message_ids
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        match p.status.as_str() {
+            "sent" => {
+                assert_eq!(ids.len(), 1, "{p:?}");
+                assert!(
+                    posts(&sb, chat)
+                        .iter()
+                        .any(|m| i64::from(m.message_id) == ids[0]),
+                    "{chat} lacks the post {p:?} names"
+                );
+                assert!(p.sent_sha256.as_ref().is_some_and(|s| s.len() == 64));
+            }
+            _ => uncertain += 1,
+        }
+    }
+    // Only a job whose first call had started may be uncertain: at most one batch's worth.
+    assert!(uncertain <= 20, "{uncertain} uncertain");
+    let sent = rows.len() - uncertain;
+    let on_telegram = posted(&sb);
+    assert!(
+        on_telegram >= sent && on_telegram <= sent + uncertain,
+        "{on_telegram} posts for {sent} sent and {uncertain} uncertain"
+    );
+    let throttled = sb.calls().into_iter().filter(|c| c.status == 429).count();
+    assert_eq!(throttled, 0, "paced under Telegram's limits");
 }

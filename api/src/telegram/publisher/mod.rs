@@ -5,5 +5,6 @@ pub mod classify;
 pub mod embedded;
 pub mod over_http;
 pub mod pacing;
+pub mod proof;
 pub mod render;
 pub mod worker;

@@ -21,6 +21,7 @@ use tokio::{sync::watch, time::Instant};
 use super::{
     classify::{CallResult, Verdict, backoff, classify},
     pacing::{Limits, Pacer},
+    proof,
     render::{Media, MediaKind, Outgoing, plan},
 };
 
@@ -63,6 +64,10 @@ const REPORT: &str = "mutation Report($input: ReportPublicationInput!) {
 
 const RECORD_MIGRATION: &str = "mutation Migrated($channel: ID!, $chat: String!) {
   recordChannelMigration(channelId: $channel, newChatId: $chat) { id chatRef }
+}";
+
+const START: &str = "mutation Start($id: ID!, $worker: String!) {
+  startSendingPublication(publicationId: $id, worker: $worker) { id status attempts }
 }";
 
 const RETRY_LATER: &str = "mutation RetryLater($id: ID!, $after: Int!, $error: String!) {
@@ -138,6 +143,8 @@ enum Outcome {
     Sent {
         message_ids: Vec<i64>,
         link: Option<String>,
+        /// See [`super::proof`].
+        sha256: String,
     },
     Failed(String),
     Uncertain(String),
@@ -149,6 +156,9 @@ enum Outcome {
     Migrated {
         new_chat_id: i64,
     },
+    /// Warta refused to record the attempt (the lease is gone): nothing was sent and nothing
+    /// is to be reported; whoever holds the job now settles it.
+    NotStarted(String),
 }
 
 /// The worker: one loop, sending jobs one after another (pacing keeps it under the limits).
@@ -159,6 +169,8 @@ pub struct Publisher<A: WorkerApi> {
     pacer: Pacer,
     /// A file uploaded once is sent to the other channels by its `file_id`.
     uploaded: HashMap<i64, FileId>,
+    /// The SHA-256 of each file's bytes, for the proof of what was sent.
+    file_sha256: HashMap<i64, String>,
     /// Set while `run` runs: turns true when the worker is asked to stop.
     stop: Option<watch::Receiver<bool>>,
 }
@@ -178,6 +190,7 @@ impl<A: WorkerApi> Publisher<A> {
             bot,
             pacer,
             uploaded: HashMap::new(),
+            file_sha256: HashMap::new(),
             stop: None,
         })
     }
@@ -350,9 +363,17 @@ impl<A: WorkerApi> Publisher<A> {
                     )
                     .await
             }
-            Outcome::Sent { message_ids, link } => {
+            Outcome::NotStarted(reason) => {
+                tracing::warn!(publication_id = %id, %reason, "not started");
+                return Ok(());
+            }
+            Outcome::Sent {
+                message_ids,
+                link,
+                sha256,
+            } => {
                 tracing::info!(publication_id = %id, "sent");
-                let input = json!({ "publicationId": id, "outcome": "SENT", "messageIds": message_ids, "link": link });
+                let input = json!({ "publicationId": id, "outcome": "SENT", "messageIds": message_ids, "link": link, "sentSha256": sha256 });
                 self.api.execute(REPORT, json!({ "input": input })).await
             }
             Outcome::Failed(reason) => {
@@ -369,9 +390,11 @@ impl<A: WorkerApi> Publisher<A> {
         result.map(|_| ())
     }
 
-    /// Sends one publication: every planned call in order. The job's lease was recorded as
-    /// an attempt before any call. Once a call has posted something, a later failure can no
-    /// longer be retried blindly: the publication becomes uncertain for a person to settle.
+    /// Sends one publication: every planned call in order. Right before the first call the
+    /// attempt is recorded with Warta (`startSendingPublication`); a job that never got there
+    /// goes back to the queue when its lease ends. Once a call has posted something, a later
+    /// failure can no longer be retried blindly: the publication becomes uncertain for a
+    /// person to settle.
     async fn publish(&mut self, job: &Job, lease_deadline: Instant) -> Outcome {
         let media: Vec<(Media, &JobAttachment)> = job
             .attachments
@@ -406,6 +429,7 @@ impl<A: WorkerApi> Publisher<A> {
             .map(|(m, a)| (m.attachment_id, a.filename.clone()))
             .collect();
         let mut message_ids: Vec<i64> = Vec::new();
+        let mut started = false;
         for call in &calls {
             let mut attempt = 0;
             loop {
@@ -422,6 +446,12 @@ impl<A: WorkerApi> Publisher<A> {
                     };
                 }
                 tokio::time::sleep(wait).await;
+                if !started {
+                    if let Err(err) = self.start(job).await {
+                        return Outcome::NotStarted(err.to_string());
+                    }
+                    started = true;
+                }
                 self.pacer
                     .record(&chat, call.message_count(), std::time::Instant::now());
                 let result = self.send(&recipient, &job.channel, call, &names).await;
@@ -488,7 +518,23 @@ impl<A: WorkerApi> Publisher<A> {
             }
         }
         let link = message_ids.first().and_then(|id| public_link(&chat, *id));
-        Outcome::Sent { message_ids, link }
+        let sha256 = proof::sent_sha256(&calls, &self.file_sha256);
+        Outcome::Sent {
+            message_ids,
+            link,
+            sha256,
+        }
+    }
+
+    /// Records the attempt before the first Bot API call of a publication.
+    async fn start(&self, job: &Job) -> Result<(), WorkerError> {
+        self.api
+            .execute(
+                START,
+                json!({ "id": job.publication.id, "worker": self.settings.name }),
+            )
+            .await
+            .map(|_| ())
     }
 
     /// Makes one Bot API call; returns the ids of the messages it posted.
@@ -591,7 +637,7 @@ impl<A: WorkerApi> Publisher<A> {
 
     /// The file to send: its `file_id` when Telegram already has it, else its bytes.
     async fn input_file(
-        &self,
+        &mut self,
         media: &Media,
         names: &HashMap<i64, String>,
     ) -> Result<InputFile, CallResult> {
@@ -604,6 +650,8 @@ impl<A: WorkerApi> Publisher<A> {
             .download(media.attachment_id)
             .await
             .map_err(|_| CallResult::NotConnected)?;
+        let sha = proof::sha256_hex(&bytes);
+        self.file_sha256.insert(media.attachment_id, sha);
         let name = names
             .get(&media.attachment_id)
             .cloned()
@@ -667,7 +715,7 @@ pub fn public_link(chat_ref: &str, message_id: i64) -> Option<String> {
 
 /// Translates teloxide's error into what the transport saw. teloxide keeps the description
 /// but not the HTTP code, so the code is read back from the description's prefix.
-fn call_result(err: &RequestError) -> CallResult {
+pub(crate) fn call_result(err: &RequestError) -> CallResult {
     match err {
         RequestError::RetryAfter(seconds) => CallResult::ApiError {
             error_code: 429,
