@@ -219,6 +219,12 @@ async fn every_query_admits_exactly_the_principals_allowed_to_use_it() {
             allowed: EVERYONE,
         },
         Case {
+            name: "telegramLink",
+            query: "{ telegramLink { username } }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
             name: "request",
             query: "query($id: ID!) { request(id: $id) { id } }",
             variables: dummy_id,
@@ -492,6 +498,24 @@ async fn every_workflow_mutation_admits_exactly_the_roles_of_its_steps() {
         Case {
             name: "unregisterPushSubscription",
             query: "mutation { unregisterPushSubscription(endpoint: \"https://push.example.org/x\") }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
+            name: "createTelegramLinkCode",
+            query: "mutation { createTelegramLinkCode { code } }",
+            variables: none,
+            allowed: PEOPLE,
+        },
+        Case {
+            name: "linkTelegramAccount",
+            query: "mutation { linkTelegramAccount(code: \"ABCD-EFGH\", chatId: \"424242\") { linkedAt } }",
+            variables: none,
+            allowed: &[Worker],
+        },
+        Case {
+            name: "unlinkTelegram",
+            query: "mutation { unlinkTelegram }",
             variables: none,
             allowed: PEOPLE,
         },

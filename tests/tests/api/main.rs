@@ -24,5 +24,6 @@ mod side_paths;
 mod sop_walk;
 mod subscriptions;
 mod telegram;
+mod telegram_bot;
 mod telegram_officials;
 mod tokens;
