@@ -11,6 +11,7 @@ import { lang, navigate, useRoute, useStore, useT } from './hooks';
 import type { Key } from './lib/i18n';
 import { type Route, routePath } from './lib/route';
 import { Admin } from './pages/Admin';
+import { ArchiveReview } from './pages/Archive';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { MyRequests } from './pages/MyRequests';
@@ -67,6 +68,8 @@ function Page({ route }: { route: Route }) {
       return <Dashboard />;
     case 'search':
       return <Search />;
+    case 'archive':
+      return <ArchiveReview />;
     case 'signIn':
       return <SignIn />;
     case 'notFound':
@@ -102,6 +105,12 @@ export function App() {
       label: 'nav.dashboard',
       icon: 'chart',
       show: REPORT_ROLES.some((role) => hasRole(s, role)),
+    },
+    {
+      route: { name: 'archive' },
+      label: 'nav.archive',
+      icon: 'archive',
+      show: hasRole(s, 'STAFF') || hasRole(s, 'ADMIN'),
     },
     {
       route: { name: 'admin', tab: 'users' },

@@ -126,7 +126,18 @@ export const RequestFields = graphql(`
       attempts
       lastError
     }
-    archiveEntry { classificationCode retentionYears retainUntil archivedAt archivedBy { fullName } }
+    archiveEntry {
+      classificationCode
+      classification { code title }
+      accessClass
+      retentionYears
+      retainUntil
+      archivedAt
+      archivedBy { fullName }
+      retentionDecision
+      retentionNote
+      deliveryProofs { channel { id name } messageLink sentAt sha256 }
+    }
     checklist { letterAttached requesterIdentified scheduleClear contactClear mediaSuitable }
     rejectionReason
     submittedAt
@@ -174,6 +185,9 @@ export const ChannelsQuery = graphql(`
       linkPreview
       silent
       active
+      checkedAt
+      checkStatus
+      checkProblem
     }
   }
 `);
@@ -307,6 +321,12 @@ export const UpdateChannelMutation = graphql(`
   }
 `);
 
+export const CheckChannelMutation = graphql(`
+  mutation CheckChannel($id: ID!) {
+    checkChannel(id: $id) { canPost problem }
+  }
+`);
+
 export const SlaStandardsQuery = graphql(`
   query SlaStandards {
     slaStandards { step stepNumber minutes workingHoursOnly updatedAt }
@@ -378,5 +398,61 @@ export const DashboardQuery = graphql(`
       csvUrl
       channels { channelId name figures { sent failed uncertain total } }
     }
+  }
+`);
+
+export const ClassificationFields = graphql(`
+  fragment ClassificationFields on Classification {
+    id
+    code
+    title
+    description
+    defaultRetentionYears
+    active
+  }
+`);
+
+export const ClassificationsQuery = graphql(`
+  query Classifications($includeInactive: Boolean) {
+    classifications(includeInactive: $includeInactive) { ...ClassificationFields }
+  }
+`);
+
+export const CreateClassificationMutation = graphql(`
+  mutation CreateClassification($input: CreateClassificationInput!) {
+    createClassification(input: $input) { ...ClassificationFields }
+  }
+`);
+
+export const UpdateClassificationMutation = graphql(`
+  mutation UpdateClassification($input: UpdateClassificationInput!) {
+    updateClassification(input: $input) { ...ClassificationFields }
+  }
+`);
+
+export const DeleteClassificationMutation = graphql(`
+  mutation DeleteClassification($id: ID!) {
+    deleteClassification(id: $id)
+  }
+`);
+
+export const ArchiveDueForReviewQuery = graphql(`
+  query ArchiveDueForReview($asOf: NaiveDate) {
+    archiveDueForReview(asOf: $asOf) {
+      id
+      requestId
+      title
+      classificationCode
+      accessClass
+      retainUntil
+      retentionDecision
+      archivedAt
+    }
+  }
+`);
+
+export const ReviewRetentionMutation = graphql(`
+  mutation ReviewRetention($input: ReviewRetentionInput!) {
+    reviewRetention(input: $input) { id requestId retainUntil retentionDecision }
   }
 `);

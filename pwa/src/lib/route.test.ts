@@ -12,6 +12,8 @@ describe('routes', () => {
       { name: 'admin', tab: 'channels' },
       { name: 'settings' },
       { name: 'search' },
+      { name: 'archive' },
+      { name: 'admin', tab: 'classifications' },
     ];
     for (const r of routes) expect(parseRoute(routePath(r))).toEqual(r);
   });

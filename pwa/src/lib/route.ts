@@ -7,7 +7,8 @@ export type Route =
   | { name: 'request'; id: string }
   | { name: 'mine' }
   | { name: 'newRequest' }
-  | { name: 'admin'; tab: 'users' | 'channels' | 'sla' }
+  | { name: 'admin'; tab: 'users' | 'channels' | 'sla' | 'classifications' }
+  | { name: 'archive' }
   | { name: 'settings' }
   | { name: 'dashboard' }
   | { name: 'search' }
@@ -23,8 +24,10 @@ export function parseRoute(path: string): Route {
   if (clean === '/dashboard') return { name: 'dashboard' };
   if (clean === '/search') return { name: 'search' };
   if (clean === '/admin') return { name: 'admin', tab: 'users' };
-  const admin = /^\/admin\/(users|channels|sla)$/.exec(clean);
-  if (admin) return { name: 'admin', tab: admin[1] as 'users' | 'channels' | 'sla' };
+  if (clean === '/archive') return { name: 'archive' };
+  const admin = /^\/admin\/(users|channels|sla|classifications)$/.exec(clean);
+  if (admin)
+    return { name: 'admin', tab: admin[1] as 'users' | 'channels' | 'sla' | 'classifications' };
   const request = /^\/request\/([^/]+)$/.exec(clean);
   if (request?.[1]) return { name: 'request', id: decodeURIComponent(request[1]) };
   return { name: 'notFound' };
@@ -50,6 +53,8 @@ export function routePath(route: Route): string {
       return '/dashboard';
     case 'search':
       return '/search';
+    case 'archive':
+      return '/archive';
     case 'notFound':
       return '/';
   }

@@ -11,6 +11,7 @@ import type {
 import { cachedQuery } from '../../graphql/offline';
 import {
   ChannelsQuery,
+  CheckChannelMutation,
   CreateChannelMutation,
   CreateUserMutation,
   GrantRolesMutation,
@@ -23,9 +24,11 @@ import {
 } from '../../graphql/operations';
 import { navigate, useLoad, useT } from '../../hooks';
 import { routePath } from '../../lib/route';
+import { formatWib } from '../../lib/time';
+import { Classifications } from '../Archive/Classifications';
 import styles from './style.module.css';
 
-type Tab = 'users' | 'channels' | 'sla';
+type Tab = 'users' | 'channels' | 'sla' | 'classifications';
 const ROLES: readonly Role[] = [
   'REQUESTER',
   'VICE_RECTOR',
@@ -322,6 +325,43 @@ function ChannelForm({ channel, onSaved }: { channel: Channel | null; onSaved: (
   );
 }
 
+/** What Telegram said the last time the channel was checked, and a button to ask again. */
+function ChannelCheck({ channel, onChecked }: { channel: Channel; onChecked: () => void }) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const again = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await mutate(CheckChannelMutation, { id: channel.id });
+      onChecked();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const status = channel.checkStatus;
+  const badge = status === 'OK' ? 'badge badge-ok' : status ? 'badge badge-danger' : 'badge';
+  return (
+    <div class={styles.check}>
+      <span class={badge}>{status ? t(`admin.check${status}`) : t('admin.checkNever')}</span>
+      {channel.checkedAt && (
+        <span class="muted">
+          {' '}
+          {t('admin.checkedAt', { time: formatWib(channel.checkedAt, t.lang) })}
+        </span>
+      )}
+      {channel.checkProblem && <p class="muted">{channel.checkProblem}</p>}
+      <button type="button" class="btn" disabled={busy} onClick={again}>
+        {t('admin.checkAgain')}
+      </button>
+      {error !== null && <Notice kind="error">{t.error(error)}</Notice>}
+    </div>
+  );
+}
+
 function Channels() {
   const t = useT();
   const channels = useLoad(
@@ -348,6 +388,7 @@ function Channels() {
                 {c.active ? t('admin.active') : t('admin.inactive')}
               </span>
             </div>
+            <ChannelCheck channel={c} onChecked={channels.reload} />
             <details>
               <summary class={styles.summary}>{t('admin.edit')}</summary>
               <ChannelForm channel={c} onSaved={channels.reload} />
@@ -437,6 +478,7 @@ export function Admin({ tab }: { tab: Tab }) {
     { id: 'users', label: t('admin.users') },
     { id: 'channels', label: t('admin.channels') },
     { id: 'sla', label: t('admin.sla') },
+    { id: 'classifications', label: t('admin.classifications') },
   ];
   return (
     <section>
@@ -463,6 +505,7 @@ export function Admin({ tab }: { tab: Tab }) {
       {tab === 'users' && <Users />}
       {tab === 'channels' && <Channels />}
       {tab === 'sla' && <Sla />}
+      {tab === 'classifications' && <Classifications />}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
 import { AppError } from '../../graphql/errors';
 import type {
+  AccessClass,
   Instruction,
   Priority,
   RequestFieldsFragment,
@@ -18,6 +19,7 @@ import { act, cachedQuery } from '../../graphql/offline';
 import {
   ArchiveRequestMutation,
   ChannelsQuery,
+  ClassificationsQuery,
   ForwardRequestMutation,
   PublishRequestMutation,
   ReassignRequestMutation,
@@ -511,19 +513,26 @@ function Publish(props: Props) {
   );
 }
 
+const ACCESS_CLASSES: readonly AccessClass[] = ['PUBLIC', 'INTERNAL', 'RESTRICTED'];
+
 function Archive(props: Props) {
   const t = useT();
   const { request } = props;
-  const [code, setCode] = useState('HM.00.01');
-  const [years, setYears] = useState('5');
+  const list = useLoad(() => cachedQuery('classifications', ClassificationsQuery, {}), []);
+  const [code, setCode] = useState('');
+  const [years, setYears] = useState('');
+  const [access, setAccess] = useState<AccessClass>('PUBLIC');
   const { busy, result, run } = useAction(props);
+  const chosen = list.data?.classifications.find((c) => c.code === code);
   const submit = (e: Event) => {
     e.preventDefault();
     const input = {
       requestId: request.id,
       expectedVersion: request.version,
-      classificationCode: code.trim(),
-      retentionYears: Number(years),
+      classificationCode: code,
+      // Left empty, the classification's default retention applies.
+      retentionYears: years ? Number(years) : null,
+      accessClass: access,
     };
     const label = `${t('act.archive')} · ${request.agendaNumber}`;
     void run(() =>
@@ -535,15 +544,22 @@ function Archive(props: Props) {
   };
   return (
     <form onSubmit={submit}>
+      {list.error !== null && <Notice kind="error">{t.error(list.error)}</Notice>}
       <label class="field">
         <span>{t('act.classification')}</span>
-        <input
-          type="text"
+        <select
           name="classificationCode"
           required
           value={code}
-          onInput={(e) => setCode(e.currentTarget.value)}
-        />
+          onChange={(e) => setCode(e.currentTarget.value)}
+        >
+          <option value="">{t('act.classificationPick')}</option>
+          {list.data?.classifications.map((c) => (
+            <option key={c.id} value={c.code}>
+              {c.code} — {c.title}
+            </option>
+          ))}
+        </select>
       </label>
       <label class="field">
         <span>{t('act.retention')}</span>
@@ -552,12 +568,29 @@ function Archive(props: Props) {
           name="retentionYears"
           min={1}
           max={100}
-          required
+          placeholder={chosen ? String(chosen.defaultRetentionYears) : ''}
           value={years}
           onInput={(e) => setYears(e.currentTarget.value)}
         />
       </label>
-      <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
+      {chosen && !years && (
+        <p class="muted">{t('act.retentionDefault', { years: chosen.defaultRetentionYears })}</p>
+      )}
+      <label class="field">
+        <span>{t('act.accessClass')}</span>
+        <select
+          name="accessClass"
+          value={access}
+          onChange={(e) => setAccess(e.currentTarget.value as AccessClass)}
+        >
+          {ACCESS_CLASSES.map((a) => (
+            <option key={a} value={a}>
+              {t.enumLabel('access', a)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="btn btn-primary btn-block" disabled={busy || !code}>
         <Icon name="archive" /> {t('act.archive')}
       </button>
       <ResultNotice result={result} t={t} onReload={props.onReload} />

@@ -16,6 +16,7 @@ import { session } from '../../graphql/session';
 import { useLoad, useStore, useT } from '../../hooks';
 import { pendingFor } from '../../lib/queue';
 import { formatDate, formatWib } from '../../lib/time';
+import { ArchiveEntryView } from '../Archive/Entry';
 import { Actions, Publications } from './Actions';
 import styles from './style.module.css';
 
@@ -243,24 +244,7 @@ export function RequestDetail({ id }: Props) {
       {request.archiveEntry && (
         <section aria-labelledby="archive">
           <h2 id="archive">{t('req.archive')}</h2>
-          <div class="card">
-            <dl class="facts">
-              <dt>{t('act.classification')}</dt>
-              <dd>{request.archiveEntry.classificationCode}</dd>
-              <dt>{t('act.retention')}</dt>
-              <dd>
-                {request.archiveEntry.retentionYears} ·{' '}
-                {t('req.retainUntil', {
-                  date: formatDate(request.archiveEntry.retainUntil, t.lang),
-                })}
-              </dd>
-              <dt>{t('req.done')}</dt>
-              <dd>
-                {formatWib(request.archiveEntry.archivedAt, t.lang)} ·{' '}
-                {request.archiveEntry.archivedBy?.fullName}
-              </dd>
-            </dl>
-          </div>
+          <ArchiveEntryView entry={request.archiveEntry} />
         </section>
       )}
     </article>
