@@ -322,7 +322,7 @@ describe('Warta PWA on a phone', () => {
 
   step('step 7: staff archive it, and the disposition sheet shows every step on time', async () => {
     const { page } = phones.petugas;
-    await page.getByLabel('Kode klasifikasi').fill('HM.02.01');
+    await page.getByLabel('Kode klasifikasi').selectOption('HM.02.01');
     await page.getByRole('button', { name: 'Arsipkan' }).click();
     await waitStatus(page, 'Selesai diarsipkan');
     await page.getByText('Semua langkah tepat waktu').waitFor();
