@@ -146,7 +146,12 @@ impl Services {
         request_id: i64,
     ) -> ServiceResult<Printed> {
         let request = self.printable_request(principal, request_id).await?;
-        print_record(self.record_data(request).await?).await
+        let mut data = self.record_data(request).await?;
+        // The archive's particulars follow the entry's access class, as in the API.
+        data.archive = data
+            .archive
+            .filter(|a| crate::service::archive::may_read(principal, &a.access_class));
+        print_record(data).await
     }
 
     /// Everything the publication record of `request` shows; no access check, as
