@@ -114,6 +114,20 @@ pub fn compose(n: &Notification, now: DateTime<Utc>) -> Option<Push> {
                 Urgency::High,
             )
         }
+        NotificationKind::StepEscalated => {
+            let (s, d) = step?;
+            (
+                format!("Batas waktu terlewati: {agenda}"),
+                format!(
+                    "{title}\nLangkah {}. {} pada {} belum selesai; batas waktu {} terlewati.",
+                    s.number(),
+                    step_name(s),
+                    crate::paper::labels::role(&d.to_role),
+                    format_wib(d.sla_deadline),
+                ),
+                Urgency::High,
+            )
+        }
         NotificationKind::Returned => (
             format!("Dikembalikan untuk revisi: {agenda}"),
             format!("{title}\nPerbaiki permohonan sesuai catatan, lalu ajukan kembali."),
@@ -178,7 +192,7 @@ pub fn step_name(step: Step) -> &'static str {
     }
 }
 
-fn priority_label(priority: &str) -> Option<&'static str> {
+pub(crate) fn priority_label(priority: &str) -> Option<&'static str> {
     match priority {
         "segera" => Some("segera"),
         "sangat_segera" => Some("sangat segera"),
@@ -204,7 +218,7 @@ pub fn format_wib(at: DateTime<Utc>) -> String {
 }
 
 /// Time left, rounded down to minutes: `45 menit`, `3 jam 20 menit`, `2 hari 1 jam`.
-fn format_left(left: chrono::TimeDelta) -> String {
+pub(crate) fn format_left(left: chrono::TimeDelta) -> String {
     let minutes = left.num_minutes().max(0);
     let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
     match (days, hours, mins) {
@@ -216,7 +230,7 @@ fn format_left(left: chrono::TimeDelta) -> String {
     }
 }
 
-fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= max {
         return text.to_owned();
@@ -298,6 +312,9 @@ mod tests {
             skip: None,
             recipients: vec![7],
             devices: Vec::new(),
+            chats: Vec::new(),
+            reason: None,
+            links: Vec::new(),
         }
     }
 

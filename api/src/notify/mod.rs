@@ -1,14 +1,17 @@
 //! Outbound notifications: the notifier consumes the `notification` outbox and sends each
-//! notification as a Web Push to the devices of the people it is for, and queues the
-//! reminders before a step's SLA deadline.
+//! notification as a Web Push to the devices of the people it is for and as a Telegram direct
+//! message to their linked chats (`telegram`), queues the reminders before a step's SLA
+//! deadline, and escalates a missed deadline to the role above.
 //!
 //! It wakes when a request changes (the rows are committed by then) and every
 //! `WARTA_PUSH_CHECK_SECS`, for reminders and for rows another server queued. Rows are taken
 //! under a lease (`Services::claim_notifications`), so several servers may run a notifier
-//! against one database and each notification is sent by one of them. Sending goes through
-//! [`PushSender`], so another way of reaching people can sit beside Web Push later.
+//! against one database and each notification is sent by one of them. Pushes go through
+//! [`PushSender`], direct messages through [`TelegramDms`]; either may be missing (no VAPID
+//! keys, no bot), and the notifier runs with whichever there is.
 
 pub mod message;
+pub mod telegram;
 pub mod webpush;
 
 use std::{sync::Arc, time::Duration};
@@ -28,6 +31,7 @@ use crate::{
 };
 
 pub use message::{Push, PushMessage, Urgency};
+pub use telegram::TelegramDms;
 pub use webpush::WebPush;
 
 /// Notifications taken at once.
@@ -40,6 +44,8 @@ const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 const RETRY_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 /// Pushes in flight at once.
 const PARALLEL_SENDS: usize = 8;
+/// Direct messages in flight at once; Telegram takes about 30 a second from one bot.
+const PARALLEL_DMS: usize = 4;
 
 /// Why one push did not arrive.
 #[derive(Debug, thiserror::Error)]
@@ -89,19 +95,26 @@ pub trait PushSender: Send + Sync {
     -> Result<(), NotifyError>;
 }
 
-/// The loop that turns `notification` outbox rows into pushes.
+/// The loop that turns `notification` outbox rows into pushes and direct messages.
 pub struct Notifier {
     services: Services,
-    sender: Arc<dyn PushSender>,
+    sender: Option<Arc<dyn PushSender>>,
+    telegram: Option<Arc<TelegramDms>>,
     check_every: Duration,
     reminder_percent: u8,
 }
 
 impl Notifier {
-    pub fn new(services: Services, sender: Arc<dyn PushSender>, settings: &Settings) -> Self {
+    pub fn new(
+        services: Services,
+        sender: Option<Arc<dyn PushSender>>,
+        telegram: Option<TelegramDms>,
+        settings: &Settings,
+    ) -> Self {
         Self {
             services,
             sender,
+            telegram: telegram.map(Arc::new),
             check_every: settings.push_check_interval,
             reminder_percent: settings.push_reminder_percent,
         }
@@ -113,7 +126,11 @@ impl Notifier {
         let mut changes_open = true;
         let mut tick = tokio::time::interval(self.check_every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tracing::info!("push notifier started");
+        tracing::info!(
+            web_push = self.sender.is_some(),
+            telegram = self.telegram.is_some(),
+            "notifier started"
+        );
         loop {
             let check = tokio::select! {
                 changed = stop.changed() => {
@@ -143,10 +160,15 @@ impl Notifier {
                     Ok(n) => tracing::info!(reminders = n, "queued SLA reminders"),
                     Err(err) => tracing::error!(error = %err, "cannot queue SLA reminders"),
                 }
+                match self.services.queue_step_escalations().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(escalations = n, "escalated missed deadlines"),
+                    Err(err) => tracing::error!(error = %err, "cannot escalate missed deadlines"),
+                }
             }
             self.drain().await;
         }
-        tracing::info!("push notifier stopped");
+        tracing::info!("notifier stopped");
     }
 
     /// Sends every due notification, a batch at a time; returns how many were handled.
@@ -189,8 +211,9 @@ impl Notifier {
             reports.push(NotificationReport {
                 job_id: n.job_id,
                 devices: Vec::new(),
+                chats: Vec::new(),
             });
-            if n.skip.is_some() {
+            if n.skip.is_some() || self.sender.is_none() {
                 continue;
             }
             let Some(push) = message::compose(n, now) else {
@@ -209,9 +232,12 @@ impl Notifier {
             }
         }
         // Each send owns what it needs, so the stream of them is `Send` for any lifetime.
+        let Some(push_sender) = &self.sender else {
+            return self.deliver_dms(batch, reports, now).await;
+        };
         let results: Vec<(i64, i64, DeviceOutcome)> = futures::stream::iter(sends)
             .map(|(job_id, device, push, span)| {
-                let sender = self.sender.clone();
+                let sender = push_sender.clone();
                 async move {
                     let outcome = match sender.send(&device, &push).await {
                         Ok(()) => DeviceOutcome::Delivered,
@@ -234,18 +260,72 @@ impl Notifier {
                 report.devices.push((device_id, outcome));
             }
         }
-        for (n, report) in batch.iter().zip(&reports) {
-            let delivered = report
-                .devices
+        self.deliver_dms(batch, reports, now).await
+    }
+
+    /// Sends each notification to its recipients' linked Telegram chats, a few at a time, and
+    /// logs how each notification went over both channels.
+    async fn deliver_dms(
+        &self,
+        batch: &[Notification],
+        mut reports: Vec<NotificationReport>,
+        now: chrono::DateTime<Utc>,
+    ) -> Vec<NotificationReport> {
+        if let Some(telegram) = &self.telegram {
+            // As for pushes, each send owns what it needs.
+            let mut sends = Vec::new();
+            for n in batch
                 .iter()
-                .filter(|(_, o)| *o == DeviceOutcome::Delivered)
-                .count();
+                .filter(|n| n.skip.is_none() && !n.chats.is_empty())
+            {
+                let n = Arc::new(n.clone());
+                for chat in &n.chats {
+                    sends.push((n.clone(), chat.clone()));
+                }
+            }
+            let results: Vec<(i64, i64, DeviceOutcome)> = futures::stream::iter(sends)
+                .map(|(n, chat)| {
+                    let span = tracing::info_span!(
+                        "telegram_dm",
+                        request_id = n.request.as_ref().map(|r| r.id),
+                        kind = n.kind.map(|k| k.as_str()),
+                        user_id = chat.user_id,
+                    );
+                    let telegram = telegram.clone();
+                    async move {
+                        let outcome = telegram.send(&n, &chat, now).await;
+                        if outcome != DeviceOutcome::Delivered {
+                            tracing::warn!(?outcome, "direct message not delivered");
+                        }
+                        metrics::counter!("warta_telegram_dm_sent_total", "outcome" => outcome_label(&outcome))
+                            .increment(1);
+                        (n.job_id, chat.user_id, outcome)
+                    }
+                    .instrument(span)
+                })
+                .buffer_unordered(PARALLEL_DMS)
+                .collect()
+                .await;
+            for (job_id, user_id, outcome) in results {
+                if let Some(report) = reports.iter_mut().find(|r| r.job_id == job_id) {
+                    report.chats.push((user_id, outcome));
+                }
+            }
+        }
+        for (n, report) in batch.iter().zip(&reports) {
+            let delivered = |sent: &[(i64, DeviceOutcome)]| {
+                sent.iter()
+                    .filter(|(_, o)| *o == DeviceOutcome::Delivered)
+                    .count()
+            };
             tracing::info!(
                 request_id = n.request.as_ref().map(|r| r.id),
                 kind = n.kind.map(|k| k.as_str()),
                 skipped = n.skip,
                 devices = report.devices.len(),
-                delivered,
+                delivered = delivered(&report.devices),
+                chats = report.chats.len(),
+                chats_delivered = delivered(&report.chats),
                 "notification handled"
             );
         }

@@ -18,7 +18,10 @@ use std::{
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use entity::{disposition, outbox, push_subscription, request, step_reminder, user, user_role};
+use entity::{
+    disposition, event, outbox, publication, push_subscription, request, step_escalation,
+    step_reminder, telegram_account, telegram_dm, user, user_role,
+};
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseBackend, EntityTrait, PaginatorTrait,
@@ -254,10 +257,12 @@ pub enum NotificationKind {
     PublicationNeedsAttention,
     /// Most of a step's time has passed and it is still open.
     StepReminder,
+    /// A step's deadline passed with the step still open; told to the role above.
+    StepEscalated,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::StepAssigned,
         NotificationKind::Returned,
         NotificationKind::Rejected,
@@ -265,6 +270,7 @@ impl NotificationKind {
         NotificationKind::Archived,
         NotificationKind::PublicationNeedsAttention,
         NotificationKind::StepReminder,
+        NotificationKind::StepEscalated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -276,6 +282,7 @@ impl NotificationKind {
             NotificationKind::Archived => "archived",
             NotificationKind::PublicationNeedsAttention => "publication_needs_attention",
             NotificationKind::StepReminder => "step_reminder",
+            NotificationKind::StepEscalated => "step_escalated",
         }
     }
 
@@ -299,6 +306,12 @@ pub struct Notification {
     pub skip: Option<&'static str>,
     pub recipients: Vec<i64>,
     pub devices: Vec<push_subscription::Model>,
+    /// The recipients' linked Telegram chats that still take direct messages.
+    pub chats: Vec<telegram_account::Model>,
+    /// Why the request went back (a return): the reason given with it.
+    pub reason: Option<String>,
+    /// Where the request was published (`t.me` links), for the news that it was.
+    pub links: Vec<String>,
 }
 
 /// How sending to one device went.
@@ -320,6 +333,9 @@ pub struct NotificationReport {
     pub job_id: i64,
     /// Per device: subscription id and outcome.
     pub devices: Vec<(i64, DeviceOutcome)>,
+    /// Per Telegram chat: the user whose linked chat it is, and the outcome (`Gone` when the
+    /// chat no longer takes messages from the bot).
+    pub chats: Vec<(i64, DeviceOutcome)>,
 }
 
 impl Services {
@@ -635,6 +651,9 @@ impl Services {
             .order_by_asc(push_subscription::Column::Id)
             .all(db)
             .await?;
+        let chats = usable_chats(db, &active).await?;
+        let reasons = return_reasons(db, &parsed).await?;
+        let links = publication_links(db, &parsed).await?;
 
         let mut out = Vec::with_capacity(parsed.len());
         for (row, target) in parsed {
@@ -672,24 +691,42 @@ impl Services {
                     skip_reason(target.kind, &target, request.as_ref(), disposition.as_ref())
                 })
                 .or_else(|| recipients.is_empty().then_some("no recipients"));
-            let devices: Vec<push_subscription::Model> = if skip.is_some() {
-                Vec::new()
-            } else {
-                devices
-                    .iter()
-                    .filter(|d| recipients.contains(&d.user_id))
-                    .cloned()
-                    .collect()
-            };
+            let (devices, chats): (Vec<push_subscription::Model>, Vec<telegram_account::Model>) =
+                if skip.is_some() {
+                    (Vec::new(), Vec::new())
+                } else {
+                    (
+                        devices
+                            .iter()
+                            .filter(|d| recipients.contains(&d.user_id))
+                            .cloned()
+                            .collect(),
+                        chats
+                            .iter()
+                            .filter(|c| recipients.contains(&c.user_id))
+                            .cloned()
+                            .collect(),
+                    )
+                };
+            let reason = row.request_id.and_then(|id| reasons.get(&id)).cloned();
+            let links = row
+                .request_id
+                .and_then(|id| links.get(&id))
+                .cloned()
+                .unwrap_or_default();
             out.push(Notification {
                 job_id: row.id,
                 attempts: row.attempts,
                 kind: target.kind,
                 request,
                 disposition,
-                skip: skip.or_else(|| devices.is_empty().then_some("no devices")),
+                skip: skip
+                    .or_else(|| (devices.is_empty() && chats.is_empty()).then_some("no devices")),
                 recipients,
                 devices,
+                chats,
+                reason,
+                links,
             });
         }
         Ok(out)
@@ -764,11 +801,43 @@ impl Services {
                 }
             }
         }
+        let mut by_chat: BTreeMap<i64, &DeviceOutcome> = BTreeMap::new();
+        for report in reports {
+            for (user_id, outcome) in &report.chats {
+                let keep = by_chat
+                    .get(user_id)
+                    .is_some_and(|o| matches!(o, DeviceOutcome::Gone));
+                if !keep {
+                    by_chat.insert(*user_id, outcome);
+                }
+            }
+        }
+        for (user_id, outcome) in &by_chat {
+            let chat = notifications
+                .iter()
+                .flat_map(|n| &n.chats)
+                .find(|c| c.user_id == *user_id);
+            if let Some(chat) = chat {
+                record_dm_outcome(&*tx, &audit, chat, outcome, now).await?;
+            }
+        }
         for n in notifications {
             let report = reports.iter().find(|r| r.job_id == n.job_id);
-            let outcomes: Vec<&DeviceOutcome> = report
+            let device_outcomes: Vec<&DeviceOutcome> = report
                 .map(|r| r.devices.iter().map(|(_, o)| o).collect())
                 .unwrap_or_default();
+            let chat_outcomes: Vec<&DeviceOutcome> = report
+                .map(|r| r.chats.iter().map(|(_, o)| o).collect())
+                .unwrap_or_default();
+            let chats_delivered = chat_outcomes
+                .iter()
+                .filter(|o| matches!(o, DeviceOutcome::Delivered))
+                .count();
+            let outcomes: Vec<&DeviceOutcome> = device_outcomes
+                .iter()
+                .chain(&chat_outcomes)
+                .copied()
+                .collect();
             let delivered = outcomes
                 .iter()
                 .filter(|o| matches!(o, DeviceOutcome::Delivered))
@@ -864,8 +933,10 @@ impl Services {
                     "request_id": request_id,
                     "kind": kind,
                     "recipients": n.recipients,
-                    "devices": outcomes.len(),
-                    "delivered": delivered,
+                    "devices": device_outcomes.len(),
+                    "delivered": delivered - chats_delivered,
+                    "chats": chat_outcomes.len(),
+                    "chats_delivered": chats_delivered,
                     "failed": failed.len(),
                     "gone": gone,
                 }),
@@ -966,6 +1037,91 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Escalates each open step whose deadline has passed to the role above its holder
+    /// ([`escalation_role`]), once per step: the `step_escalation` row is inserted only if
+    /// there is none, so of two servers only one queues it. Returns how many were escalated.
+    pub async fn queue_step_escalations(&self) -> ServiceResult<usize> {
+        let now = Utc::now();
+        let overdue = disposition::Entity::find()
+            .filter(disposition::Column::DoneAt.is_null())
+            .filter(disposition::Column::SlaDeadline.lte(now))
+            .filter(
+                disposition::Column::Id.not_in_subquery(
+                    Query::select()
+                        .column(step_escalation::Column::DispositionId)
+                        .from(step_escalation::Entity)
+                        .to_owned(),
+                ),
+            )
+            .all(&self.db.conn)
+            .await?;
+        let audit = Audit::system();
+        let mut queued = 0;
+        for d in overdue {
+            let Some(to) = d.to_role.parse::<Role>().ok().and_then(escalation_role) else {
+                continue;
+            };
+            let tx = self.db.begin_write().await?;
+            let inserted = step_escalation::Entity::insert(step_escalation::ActiveModel {
+                disposition_id: Set(d.id),
+                request_id: Set(d.request_id),
+                to_role: Set(to.as_str().to_owned()),
+                escalated_at: Set(now),
+            })
+            .on_conflict(
+                OnConflict::column(step_escalation::Column::DispositionId)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&*tx)
+            .await?;
+            if inserted != 1 {
+                continue;
+            }
+            let still_open = disposition::Entity::find_by_id(d.id)
+                .filter(disposition::Column::DoneAt.is_null())
+                .one(&*tx)
+                .await?
+                .is_some();
+            if !still_open {
+                continue;
+            }
+            push_outbox(
+                &*tx,
+                topic::NOTIFICATION,
+                Some(d.request_id),
+                None,
+                json!({
+                    "kind": NotificationKind::StepEscalated.as_str(),
+                    "role": to.as_str(),
+                    "disposition_id": d.id,
+                }),
+                now,
+            )
+            .await?;
+            append_admin_event(
+                &*tx,
+                &audit,
+                "step_escalated",
+                json!({
+                    "request_id": d.request_id,
+                    "disposition_id": d.id,
+                    "step": d.step,
+                    "holder_role": d.to_role,
+                    "holder_user_id": d.to_user_id,
+                    "to_role": to.as_str(),
+                    "deadline": d.sla_deadline,
+                }),
+            )
+            .await?;
+            tx.commit().await?;
+            queued += 1;
+        }
+        Ok(queued)
+    }
+}
+
 /// When the holder of a step is reminded: once `percent` of its time has passed, counted the
 /// way its deadline is (only working time for a working-hours step, so a reminder does not
 /// fall in the night).
@@ -1031,10 +1187,178 @@ fn skip_reason(
                 && (target.user_id.is_none() || request.holder_user_id == target.user_id);
             (!active || !same_holder || disposition.is_none()).then_some("step already done")
         }
-        NotificationKind::StepReminder => disposition
+        NotificationKind::StepReminder | NotificationKind::StepEscalated => disposition
             .is_none_or(|d| d.done_at.is_some())
             .then_some("step already done"),
         _ => None,
+    }
+}
+
+/// The linked chats of these people that still take direct messages: not one that blocked the
+/// bot since it was linked.
+async fn usable_chats(
+    db: &impl sea_orm::ConnectionTrait,
+    users: &BTreeSet<i64>,
+) -> ServiceResult<Vec<telegram_account::Model>> {
+    let accounts = telegram_account::Entity::find()
+        .filter(telegram_account::Column::UserId.is_in(users.iter().copied()))
+        .all(db)
+        .await?;
+    if accounts.is_empty() {
+        return Ok(accounts);
+    }
+    let blocked: Vec<telegram_dm::Model> = telegram_dm::Entity::find()
+        .filter(telegram_dm::Column::UserId.is_in(accounts.iter().map(|a| a.user_id)))
+        .filter(telegram_dm::Column::BlockedAt.is_not_null())
+        .all(db)
+        .await?;
+    Ok(accounts
+        .into_iter()
+        .filter(|a| {
+            !blocked.iter().any(|b| {
+                b.user_id == a.user_id
+                    && b.chat_id == a.chat_id
+                    && b.blocked_at.is_some_and(|at| at >= a.linked_at)
+            })
+        })
+        .collect())
+}
+
+/// The reason of each returned request's latest return, for the news of it.
+async fn return_reasons(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: &[(outbox::Model, Target)],
+) -> ServiceResult<BTreeMap<i64, String>> {
+    let ids: BTreeSet<i64> = rows
+        .iter()
+        .filter(|(_, t)| t.kind == Some(NotificationKind::Returned))
+        .filter_map(|(r, _)| r.request_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let events = event::Entity::find()
+        .filter(event::Column::RequestId.is_in(ids))
+        .filter(event::Column::Kind.eq("returned_for_revision"))
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?;
+    // Oldest first, so each request keeps its latest.
+    Ok(events
+        .into_iter()
+        .filter_map(|e| Some((e.request_id?, e.payload["reason"].as_str()?.to_owned())))
+        .collect())
+}
+
+/// The links of each published request's posts, for the news that it is out.
+async fn publication_links(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: &[(outbox::Model, Target)],
+) -> ServiceResult<BTreeMap<i64, Vec<String>>> {
+    let ids: BTreeSet<i64> = rows
+        .iter()
+        .filter(|(_, t)| t.kind == Some(NotificationKind::Published))
+        .filter_map(|(r, _)| r.request_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let publications = publication::Entity::find()
+        .filter(publication::Column::RequestId.is_in(ids))
+        .filter(publication::Column::Link.is_not_null())
+        .order_by_asc(publication::Column::Id)
+        .all(db)
+        .await?;
+    let mut links: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for p in publications {
+        if let Some(link) = p.link {
+            links.entry(p.request_id).or_default().push(link);
+        }
+    }
+    Ok(links)
+}
+
+/// Records how a direct message to a linked chat went, as a device's record is kept; a chat
+/// that no longer takes messages is marked blocked (with an event), so it is not tried again
+/// until it is linked anew.
+async fn record_dm_outcome(
+    db: &impl sea_orm::ConnectionTrait,
+    audit: &Audit,
+    chat: &telegram_account::Model,
+    outcome: &DeviceOutcome,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let existing = telegram_dm::Entity::find_by_id(chat.user_id)
+        .one(db)
+        .await?;
+    let mut row = match existing {
+        Some(row) => row,
+        None => telegram_dm::Model {
+            user_id: chat.user_id,
+            chat_id: chat.chat_id,
+            blocked_at: None,
+            last_success_at: None,
+            last_failure_at: None,
+            failure_count: 0,
+            last_error: None,
+        },
+    };
+    row.chat_id = chat.chat_id;
+    match outcome {
+        DeviceOutcome::Delivered => {
+            row.blocked_at = None;
+            row.last_success_at = Some(now);
+            row.failure_count = 0;
+            row.last_error = None;
+        }
+        DeviceOutcome::Gone => {
+            row.blocked_at = Some(now);
+            row.last_failure_at = Some(now);
+            row.failure_count += 1;
+            append_admin_event(
+                db,
+                audit,
+                "telegram_chat_blocked",
+                json!({ "user_id": chat.user_id, "chat_id": chat.chat_id }),
+            )
+            .await?;
+        }
+        DeviceOutcome::Failed { error, .. } => {
+            row.last_failure_at = Some(now);
+            row.failure_count += 1;
+            row.last_error = Some(error.chars().take(500).collect());
+        }
+    }
+    telegram_dm::Entity::insert(telegram_dm::ActiveModel::from(row))
+        .on_conflict(
+            OnConflict::column(telegram_dm::Column::UserId)
+                .update_columns([
+                    telegram_dm::Column::ChatId,
+                    telegram_dm::Column::BlockedAt,
+                    telegram_dm::Column::LastSuccessAt,
+                    telegram_dm::Column::LastFailureAt,
+                    telegram_dm::Column::FailureCount,
+                    telegram_dm::Column::LastError,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Who hears of a step whose deadline was missed: the role above its holder in the SOP's
+/// chain (staff → Humas deputy → PKIH coordinator → bureau head → vice rector). Nobody in
+/// Warta stands above the vice rector; the administrator is told, who can hand the step to
+/// another holder of the role (`reassignRequest`) when the vice rector is away.
+pub fn escalation_role(holder: Role) -> Option<Role> {
+    match holder {
+        Role::Staff => Some(Role::HumasDeputy),
+        Role::HumasDeputy => Some(Role::PkihCoordinator),
+        Role::PkihCoordinator => Some(Role::BureauHead),
+        Role::BureauHead => Some(Role::ViceRector),
+        Role::ViceRector => Some(Role::Admin),
+        Role::Requester | Role::Admin => None,
     }
 }
 
