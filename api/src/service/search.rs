@@ -476,8 +476,9 @@ fn apply_filter(q: &mut SelectStatement, filter: &SearchFilter) -> ServiceResult
                             Expr::expr(
                                 Func::cust(Alias::new("substr"))
                                     .arg(column)
-                                    .arg(1)
-                                    .arg(below.chars().count() as i64),
+                                    .arg(1i32)
+                                    // `substr(text, int, int)`: PostgreSQL has no bigint one.
+                                    .arg(i32::try_from(below.chars().count()).unwrap_or(i32::MAX)),
                             )
                             .eq(below),
                         ),
