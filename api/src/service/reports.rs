@@ -278,22 +278,20 @@ impl Dialect {
         Statement::from_sql_and_values(self.0, sql, values)
     }
 
-    /// The WIB period that timestamp column `col` falls in, as its first day `YYYY-MM-DD`;
-    /// `''` for the whole range.
-    fn period_start(self, period: Option<Period>, col: &str) -> String {
+    /// The WIB period that timestamp column `col` falls in, as its first day `YYYY-MM-DD`.
+    fn period_start(self, period: Period, col: &str) -> String {
         match (self.0, period) {
-            (_, None) => "''".to_owned(),
-            (DatabaseBackend::Sqlite, Some(Period::Month)) => {
+            (DatabaseBackend::Sqlite, Period::Month) => {
                 format!("strftime('%Y-%m-01', {col}, '+7 hours')")
             }
-            (DatabaseBackend::Sqlite, Some(Period::Week)) => {
+            (DatabaseBackend::Sqlite, Period::Week) => {
                 // The coming Sunday (or today, on a Sunday), less six days: this week's Monday.
                 format!("date({col}, '+7 hours', 'weekday 0', '-6 days')")
             }
-            (_, Some(Period::Month)) => {
+            (_, Period::Month) => {
                 format!("to_char(({col} AT TIME ZONE 'UTC') + INTERVAL '7 hours', 'YYYY-MM-01')")
             }
-            (_, Some(Period::Week)) => format!(
+            (_, Period::Week) => format!(
                 "to_char(date_trunc('week', ({col} AT TIME ZONE 'UTC') + INTERVAL '7 hours'), 'YYYY-MM-DD')"
             ),
         }
@@ -326,11 +324,12 @@ fn period_date(text: &str) -> ServiceResult<Option<NaiveDate>> {
         })
 }
 
-/// Finished steps per step (and per period, if one is given).
+/// Finished steps per step over the whole range (`period_start` `None`) and per period, in
+/// one pass: both rankings come from the same rows, so each row's timestamps are read once.
 async fn sla_figures(
     db: &impl ConnectionTrait,
     range: &ReportRange,
-    period: Option<Period>,
+    period: Period,
 ) -> ServiceResult<Vec<SlaFigures>> {
     let dialect = Dialect(db.get_database_backend());
     // Nearest rank ceil(p·n/100) in integer arithmetic: (n·p + 99) / 100.
@@ -344,7 +343,9 @@ async fn sla_figures(
         ), ranked AS (
             SELECT step, bucket, secs, on_time,
                    ROW_NUMBER() OVER (PARTITION BY bucket, step ORDER BY secs) AS rn,
-                   COUNT(*) OVER (PARTITION BY bucket, step) AS n
+                   COUNT(*) OVER (PARTITION BY bucket, step) AS n,
+                   ROW_NUMBER() OVER (PARTITION BY step ORDER BY secs) AS rn_all,
+                   COUNT(*) OVER (PARTITION BY step) AS n_all
             FROM finished
         )
         SELECT bucket, step, COUNT(*) AS finished, SUM(on_time) AS on_time,
@@ -352,6 +353,12 @@ async fn sla_figures(
                MAX(CASE WHEN rn = (n * 90 + 99) / 100 THEN secs END) AS p90_secs
         FROM ranked
         GROUP BY bucket, step
+        UNION ALL
+        SELECT '' AS bucket, step, COUNT(*) AS finished, SUM(on_time) AS on_time,
+               MAX(CASE WHEN rn_all = (n_all * 50 + 99) / 100 THEN secs END) AS median_secs,
+               MAX(CASE WHEN rn_all = (n_all * 90 + 99) / 100 THEN secs END) AS p90_secs
+        FROM ranked
+        GROUP BY step
         ORDER BY bucket, step",
         bucket = dialect.period_start(period, "done_at"),
         secs = dialect.seconds_between("created_at", "done_at"),
@@ -408,8 +415,10 @@ pub async fn sla_report(
     period: Period,
     now: DateTime<Utc>,
 ) -> ServiceResult<SlaReport> {
-    let totals = sla_figures(db, range, None).await?;
-    let periods = sla_figures(db, range, Some(period)).await?;
+    let (totals, periods): (Vec<_>, Vec<_>) = sla_figures(db, range, period)
+        .await?
+        .into_iter()
+        .partition(|f| f.period_start.is_none());
     let open = open_now(db, now).await?;
     let standards: BTreeMap<i16, sla_standard::Model> = sla_standard::Entity::find()
         .all(db)
@@ -478,7 +487,7 @@ pub async fn volume_report(
     let sql = format!(
         "SELECT {bucket} AS bucket, {VOLUME_COLUMNS} FROM request r WHERE {in_range}
          GROUP BY bucket ORDER BY bucket",
-        bucket = dialect.period_start(Some(period), "r.submitted_at"),
+        bucket = dialect.period_start(period, "r.submitted_at"),
     );
     let mut periods = Vec::new();
     for row in db.query_all(dialect.statement(&sql, bounds())).await? {
