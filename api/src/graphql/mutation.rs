@@ -837,12 +837,13 @@ impl Mutation {
         generated.ok_or_else(|| coded(code::INTERNAL, "no password was generated"))
     }
 
-    /// Registers a Telegram channel (admins).
+    /// Registers a Telegram channel (admins); checked with Telegram at once when a bot is
+    /// configured (see `Channel.checkStatus`).
     #[graphql(guard = "Allow::roles(ADMIN)")]
     async fn create_channel(&self, ctx: &Context<'_>, input: ChannelFields) -> Result<Channel> {
         Ok(Channel(
             services(ctx)?
-                .create_channel(input.into(), &audit(ctx).await?)
+                .create_channel_checked(input.into(), &audit(ctx).await?)
                 .await?,
         ))
     }
@@ -858,7 +859,7 @@ impl Mutation {
         let id = parse_id(&id, "channel")?;
         Ok(Channel(
             services(ctx)?
-                .update_channel(id, input.into(), &audit(ctx).await?)
+                .update_channel_checked(id, input.into(), &audit(ctx).await?)
                 .await?,
         ))
     }
@@ -867,7 +868,7 @@ impl Mutation {
     #[graphql(guard = "Allow::roles(ADMIN)")]
     async fn check_channel(&self, ctx: &Context<'_>, id: ID) -> Result<ChannelCheck> {
         let id = parse_id(&id, "channel")?;
-        let check = services(ctx)?.check_channel(id).await?;
+        let check = services(ctx)?.check_channel(id, &audit(ctx).await?).await?;
         Ok(ChannelCheck {
             reachable: check.reachable,
             title: check.title,

@@ -709,6 +709,45 @@ impl Channel {
     async fn active(&self) -> bool {
         self.0.active
     }
+    /// When Telegram was last asked whether the bot may post here (on registration, on
+    /// each edit, and by `checkChannel`).
+    async fn checked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.checked_at
+    }
+    /// What that check found; null before the first check.
+    async fn check_status(&self) -> Option<ChannelCheckStatus> {
+        self.0
+            .check_status
+            .as_deref()
+            .and_then(crate::service::channel_check::CheckStatus::parse)
+            .map(Into::into)
+    }
+    /// What to fix, in words; null when all was well.
+    async fn check_problem(&self) -> Option<&str> {
+        self.0.check_problem.as_deref()
+    }
+}
+
+/// What the last check of a channel with Telegram found.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ChannelCheckStatus {
+    /// The bot may post.
+    Ok,
+    /// Telegram answered, and something must be fixed (see `checkProblem`).
+    Problem,
+    /// Telegram could not be asked.
+    Error,
+}
+
+impl From<crate::service::channel_check::CheckStatus> for ChannelCheckStatus {
+    fn from(s: crate::service::channel_check::CheckStatus) -> Self {
+        use crate::service::channel_check::CheckStatus as S;
+        match s {
+            S::Ok => ChannelCheckStatus::Ok,
+            S::Problem => ChannelCheckStatus::Problem,
+            S::Error => ChannelCheckStatus::Error,
+        }
+    }
 }
 
 /// One request on one channel.

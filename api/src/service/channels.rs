@@ -177,6 +177,28 @@ impl Services {
 }
 
 impl Services {
+    /// An admin registers a channel: it is saved, then checked with Telegram when a bot is
+    /// configured, so the admin sees at once whether the bot may post there.
+    pub async fn create_channel_checked(
+        &self,
+        input: ChannelInput,
+        audit: &Audit,
+    ) -> ServiceResult<channel::Model> {
+        let row = self.create_channel(input, audit).await?;
+        self.check_saved_channel(row, audit).await
+    }
+
+    /// An admin edits a channel: saved, then checked again as on registration.
+    pub async fn update_channel_checked(
+        &self,
+        id: i64,
+        input: ChannelInput,
+        audit: &Audit,
+    ) -> ServiceResult<channel::Model> {
+        let row = self.update_channel(id, input, audit).await?;
+        self.check_saved_channel(row, audit).await
+    }
+
     /// A group the bot posts to became a supergroup: Telegram gave its new id, which is
     /// stored so the next sends (and everyone else's) go there. Reported by the worker.
     pub async fn record_channel_migration(

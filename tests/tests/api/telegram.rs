@@ -1295,6 +1295,86 @@ async fn an_admin_checks_whether_the_bot_may_post_in_each_channel() {
     assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
 }
 
+#[tokio::test]
+async fn a_channel_is_checked_when_registered_or_edited_and_the_answer_is_kept() {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    let admin = app.login("admin", SANDBOX_PASSWORD).await;
+    sb.create_chat(new_channel("pengumuman_fisip_unej"))
+        .expect("a sandbox channel");
+    const FIELDS: &str = "id checkedAt checkStatus checkProblem";
+    let created = app
+        .gql_ok(
+            Some(&admin),
+            &format!(
+                "mutation($input: ChannelFields!) {{ createChannel(input: $input) {{ {FIELDS} }} }}"
+            ),
+            json!({ "input": { "name": "FISIP", "chatRef": "@pengumuman_fisip_unej" } }),
+        )
+        .await["createChannel"]
+        .clone();
+    assert_eq!(created["checkStatus"], "OK", "{created}");
+    assert!(created["checkedAt"].is_string() && created["checkProblem"].is_null());
+
+    // Edited to a chat the bot cannot see: the new answer replaces the old one.
+    let edited = app
+        .gql_ok(
+            Some(&admin),
+            &format!("mutation($id: ID!, $input: ChannelFields!) {{ updateChannel(id: $id, input: $input) {{ {FIELDS} }} }}"),
+            json!({ "id": created["id"], "input": { "chatRef": "@tidak_ada_unej" } }),
+        )
+        .await["updateChannel"]
+        .clone();
+    assert_eq!(edited["checkStatus"], "PROBLEM", "{edited}");
+    assert!(
+        edited["checkProblem"]
+            .as_str()
+            .is_some_and(|p| p.contains("@username")),
+        "{edited}"
+    );
+
+    // "Check again" after the bot lost its rights there; the channel list shows it.
+    let info = channel_id(&app, "@info_unej").await;
+    sb.set_bot_membership("@info_unej", BotMembership::Kicked)
+        .expect("kick the bot");
+    app.gql_ok(
+        Some(&admin),
+        "mutation($id: ID!) { checkChannel(id: $id) { canPost } }",
+        json!({ "id": info }),
+    )
+    .await;
+    let listed = app
+        .gql_ok(
+            Some(&admin),
+            &format!("{{ channels(includeInactive: true) {{ {FIELDS} }} }}"),
+            json!({}),
+        )
+        .await;
+    let info = listed["channels"]
+        .as_array()
+        .expect("channels")
+        .iter()
+        .find(|c| c["id"] == info.as_str())
+        .expect("the channel")
+        .clone();
+    assert_eq!(info["checkStatus"], "PROBLEM", "{info}");
+    assert!(
+        info["checkProblem"]
+            .as_str()
+            .is_some_and(|p| p.contains("administrator")),
+        "{info}"
+    );
+    let checks = {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        entity::event::Entity::find()
+            .filter(entity::event::Column::Kind.eq("channel_checked"))
+            .count(&app.services.db.conn)
+            .await
+            .expect("events")
+    };
+    assert_eq!(checks, 3, "each check is logged");
+}
+
 /// The `warta` binary, built first if needed (this crate cannot name it as a dependency).
 fn warta_binary() -> std::path::PathBuf {
     let status = std::process::Command::new(env!("CARGO"))
