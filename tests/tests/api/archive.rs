@@ -611,3 +611,39 @@ async fn an_archive_entry_keeps_content_chain_verdicts_and_delivery_proofs() {
     sent.sort();
     assert_eq!(proofs, sent);
 }
+
+#[tokio::test]
+async fn a_list_of_archive_entries_with_their_nested_records_costs_a_fixed_number_of_statements() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff).await;
+    for _ in 0..6 {
+        let walked = archived(&app, "HM.01.02", "PUBLIC").await;
+        set_retain_until(&app, &walked.id, "2020-01-31").await;
+    }
+    let query = "query($asOf: NaiveDate) { archiveDueForReview(asOf: $asOf) {
+        classification { title }
+        archivedBy { fullName }
+        attachments { id }
+        dispositions { from { fullName } to { fullName } }
+        reviews { reviewer { fullName } }
+        deliveryProofs { channel { name } messageLink }
+    } }";
+    let before = app.statements_run();
+    let d = app
+        .gql_ok(Some(&staff.token), query, json!({ "asOf": "2020-02-01" }))
+        .await;
+    let cost = app.statements_run() - before;
+    let entries = d["archiveDueForReview"].as_array().expect("entries");
+    assert_eq!(entries.len(), 6);
+    for entry in entries {
+        assert_eq!(entry["dispositions"].as_array().map(Vec::len), Some(7));
+        assert_eq!(entry["deliveryProofs"].as_array().map(Vec::len), Some(2));
+        assert!(!entry["classification"]["title"].is_null());
+    }
+    eprintln!("6 archive entries with nested records: {cost} statements");
+    assert!(
+        cost <= 14,
+        "6 archive entries with their nested records ran {cost} statements; a DataLoader batch \
+         per field should keep it near a dozen"
+    );
+}
