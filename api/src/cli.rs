@@ -101,13 +101,9 @@ async fn archive_command(
 ) -> anyhow::Result<()> {
     match cmd {
         ArchiveCommand::Export { since, until, out } => {
-            let mut settings = offline_settings(storage);
-            // Reading only: a database from an older warta is exported as it is.
-            settings.migrate = false;
-            let db = startup::open_database(&settings)
-                .await
-                .context("opening the database")?;
-            let services = startup::services(db, Arc::new(settings))?;
+            // Migrated first, as for the other offline commands: the entities read the
+            // current schema.
+            let services = offline_services(storage).await?;
             let options = records::export::ExportOptions { since, until, out };
             let summary = records::export::export(&services, &options)
                 .await
