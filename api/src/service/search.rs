@@ -698,10 +698,10 @@ mod tests {
 
     #[test]
     fn fts5_expressions_quote_every_term() {
-        let terms = parse(r#"rapat" OR x NEAR( "a""b" regist* -kerja"#).unwrap();
+        let terms = parse(r#"rapat "OR x NEAR(" AND:b^ regist* -kerja"#).unwrap();
         assert_eq!(
             fts5_match(&terms),
-            r#"("rapat" "OR x NEAR(" "a" "b" "regist" *) NOT "kerja""#
+            r#"("rapat" "OR x NEAR(" "AND:b^" "regist" *) NOT "kerja""#
         );
         let terms = vec![term("say \"hi\"", false, false)];
         assert_eq!(fts5_match(&terms), r#"("say ""hi""")"#);

@@ -672,15 +672,15 @@ async fn the_index_follows_revisions_and_the_archive() {
         .submitted_at(Stage::Review, requester.clone(), input)
         .await;
     let admin = app.admin_token().await;
-    let ids = |result: Value| -> Vec<String> {
-        nodes(&result)
+    let ids = |result: &Value| -> Vec<String> {
+        nodes(result)
             .iter()
             .map(|n| n["requestId"].as_str().unwrap().to_owned())
             .collect()
     };
     assert_eq!(
-        ids(search(&app, Some(&admin), "hubungi panitia", json!(null)).await),
-        [walked.id.clone()]
+        ids(&search(&app, Some(&admin), "hubungi panitia", json!(null)).await),
+        std::slice::from_ref(&walked.id)
     );
 
     // Returned at step 4 for the missing details, resubmitted with them: the new text is found,
@@ -706,7 +706,7 @@ async fn the_index_follows_revisions_and_the_archive() {
         0
     );
     let result = search(&app, Some(&admin), "hartono", json!(null)).await;
-    assert_eq!(ids(result.clone()), [walked.id.clone()]);
+    assert_eq!(ids(&result), std::slice::from_ref(&walked.id));
     assert_eq!(
         nodes(&result)[0]["titleHtml"],
         "Seminar Nasional Ketahanan Pangan 2026"
@@ -721,5 +721,5 @@ async fn the_index_follows_revisions_and_the_archive() {
         json!({ "statuses": ["ARCHIVED"], "classificationCode": "HM.00.01" }),
     )
     .await;
-    assert_eq!(ids(result), [archived.id]);
+    assert_eq!(ids(&result), [archived.id]);
 }
