@@ -63,7 +63,7 @@ pub async fn handle_stored(ctx: &BotContext) -> Result<(), BotError> {
 /// business.
 pub async fn handle(ctx: &BotContext, payload: &Value) -> Result<(), BotError> {
     let update: Update =
-        serde_json::from_value(payload.clone()).map_err(|e| BotError::Malformed(e.to_string()))?;
+        serde_json::from_str(&payload.to_string()).map_err(|e| BotError::Malformed(e.to_string()))?;
     match &update.kind {
         UpdateKind::CallbackQuery(query) => actions::handle_callback(ctx, query).await,
         UpdateKind::Message(message) if message.chat.is_private() => {
