@@ -22,7 +22,7 @@ use crate::{
         ServiceError, ServiceResult, Services, accounts::roles_of, error::check_len,
         requests::visible_to,
     },
-    workflow::{PublicationStatus, Role, Status},
+    workflow::{AccessClass, PublicationStatus, Role, Status},
 };
 
 /// Longest search text, in characters.
@@ -289,7 +289,7 @@ fn search_col(column: &str) -> Expr {
 impl Services {
     /// Searches the requests and archive entries the principal may see: a requester their own,
     /// an official what was assigned to them or their roles, an admin everything, an API client
-    /// with `read:published` what was published.
+    /// with `read:published` what was published (and, once archived, filed as public).
     pub async fn search(
         &self,
         principal: &Principal,
@@ -418,16 +418,31 @@ impl Services {
     }
 }
 
-/// Published on some channel, or archived (which comes after publishing).
+/// Published on some channel, or archived (which comes after publishing), unless archived
+/// under an access class other than public.
 fn published() -> Condition {
-    Condition::any()
-        .add(request::Column::Status.eq(Status::Archived.as_str()))
+    Condition::all()
         .add(
-            request::Column::Id.in_subquery(
+            Condition::any()
+                .add(request::Column::Status.eq(Status::Archived.as_str()))
+                .add(
+                    request::Column::Id.in_subquery(
+                        Query::select()
+                            .column(publication::Column::RequestId)
+                            .from(publication::Entity)
+                            .and_where(
+                                publication::Column::Status.eq(PublicationStatus::Sent.as_str()),
+                            )
+                            .to_owned(),
+                    ),
+                ),
+        )
+        .add(
+            request::Column::Id.not_in_subquery(
                 Query::select()
-                    .column(publication::Column::RequestId)
-                    .from(publication::Entity)
-                    .and_where(publication::Column::Status.eq(PublicationStatus::Sent.as_str()))
+                    .column(archive_entry::Column::RequestId)
+                    .from(archive_entry::Entity)
+                    .and_where(archive_entry::Column::AccessClass.ne(AccessClass::Public.as_str()))
                     .to_owned(),
             ),
         )

@@ -535,6 +535,21 @@ async fn each_principal_finds_only_what_it_may_see() {
         set(&["robot"]),
         "the seminar is still in review"
     );
+    // An archive entry filed as internal is no longer public.
+    let dies: i64 = fx.id("dies").parse().unwrap();
+    entity::archive_entry::Entity::update_many()
+        .col_expr(
+            entity::archive_entry::Column::AccessClass,
+            Expr::value("internal"),
+        )
+        .filter(entity::archive_entry::Column::RequestId.eq(dies))
+        .exec(&app.services.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        keys_for(search(app, Some(&reader), q, json!(null)).await),
+        set(&["robot"])
+    );
 
     // Other clients and the anonymous are refused.
     for scope in ["submit:requests", "worker"] {
