@@ -115,13 +115,22 @@ pub fn services(db: Db, settings: Arc<Settings>) -> Result<Services, StartupErro
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_sandbox(settings, None).await
+    }
+
+    /// Like [`Self::build`]; in sandbox mode with `existing`, that sandbox (already set up by
+    /// an earlier start) instead of a new one, as a restarted server meets the same Telegram.
+    pub async fn build_with_sandbox(
+        settings: Settings,
+        existing: Option<crate::telegram::sandbox::Sandbox>,
+    ) -> Result<Self, StartupError> {
         let settings = Arc::new(settings);
         let db = open_database(&settings).await?;
         let services = services(db.clone(), settings.clone())?;
         services.seed_sla_overrides().await?;
         // Sandbox accounts first, so the sandbox's `admin` has the password `sandbox` too.
         let sandbox = if settings.sandbox {
-            Some(prepare_sandbox(&services).await?)
+            Some(prepare_sandbox(&services, existing).await?)
         } else {
             None
         };
@@ -318,11 +327,22 @@ impl Application {
 
 /// Sets up sandbox mode: the Bot API sandbox with a few channels where the bot is an
 /// administrator, those channels registered in Warta, and one account per role.
-async fn prepare_sandbox(services: &Services) -> Result<SandboxMode, StartupError> {
+async fn prepare_sandbox(
+    services: &Services,
+    existing: Option<crate::telegram::sandbox::Sandbox>,
+) -> Result<SandboxMode, StartupError> {
     use crate::telegram::sandbox::{
         Sandbox,
         model::{ChatType, NewChat},
     };
+    if let Some(sandbox) = existing {
+        let seeded_accounts = services.seed_sandbox_accounts().await?;
+        return Ok(SandboxMode {
+            bot_token: sandbox.token(),
+            sandbox,
+            seeded_accounts,
+        });
+    }
     let bot_token = match &services.settings.telegram_bot_token {
         Some(token) => secrecy::ExposeSecret::expose_secret(token).to_owned(),
         None => format!(

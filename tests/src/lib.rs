@@ -134,6 +134,8 @@ pub struct TestApp {
     pub sandbox: Option<TelegramSandbox>,
     pub data_dir: PathBuf,
     pub engine: Engine,
+    /// What the server was started with, for [`TestApp::restart`].
+    settings: Settings,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     users: Mutex<HashMap<Role, TestUser>>,
@@ -217,7 +219,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     };
     configure(&mut settings);
 
-    let application = Application::build(settings)
+    let application = Application::build(settings.clone())
         .await
         .expect("the server starts");
     let addr = application.local_addr();
@@ -244,6 +246,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         sandbox,
         data_dir: cleanup.data_dir.clone(),
         engine,
+        settings,
         shutdown: Some(tx),
         server: Some(server),
         users: Mutex::new(HashMap::new()),
@@ -381,6 +384,47 @@ pub fn id_of(value: &Value) -> i64 {
 }
 
 impl TestApp {
+    /// Stops the server, waiting until it has finished, and starts a new one on the same
+    /// database and data directory (and, in sandbox mode, the same Telegram sandbox, as a
+    /// restarted server meets the same Telegram). The address changes; tokens stay valid.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start_again().await;
+    }
+
+    /// Stops the server and waits until it has finished (see [`TestApp::start_again`]).
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+
+    /// Starts a stopped server again, as [`TestApp::restart`] does.
+    pub async fn start_again(&mut self) {
+        let existing = self.sandbox.as_ref().map(|s| s.sandbox.clone());
+        let application = Application::build_with_sandbox(self.settings.clone(), existing)
+            .await
+            .expect("the server starts again");
+        let addr = application.local_addr();
+        self.addr = addr;
+        self.address = format!("http://{addr}");
+        self.services = application.state.services.clone();
+        self.schema = application.state.schema.clone();
+        self.sandbox = application.sandbox.as_ref().map(|mode| TelegramSandbox {
+            sandbox: mode.sandbox.clone(),
+            bot_token: mode.bot_token.clone(),
+            api_url: format!("http://{addr}/telegram-sandbox"),
+        });
+        let (tx, rx) = oneshot::channel::<()>();
+        self.server = Some(tokio::spawn(application.run_until(async move {
+            let _ = rx.await;
+        })));
+        self.shutdown = Some(tx);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -473,7 +473,7 @@ async fn every_workflow_mutation_admits_exactly_the_roles_of_its_steps() {
         },
         Case {
             name: "retryPublicationLater",
-            query: "mutation($id: ID!) { retryPublicationLater(publicationId: $id, afterSeconds: 5, error: \"429\") { id } }",
+            query: "mutation($id: ID!) { retryPublicationLater(publicationId: $id, worker: \"w\", afterSeconds: 5, error: \"429\") { id } }",
             variables: dummy_id,
             allowed: &[Worker],
         },

@@ -209,10 +209,12 @@ pub async fn cancel(ctx: &BotContext, chat_id: i64, lang: Lang) -> Result<(), Bo
     } else {
         texts::nothing_to_cancel(lang)
     };
-    ctx.bot
-        .send_message(teloxide::types::ChatId(chat_id), text)
-        .reply_markup(KeyboardRemove::new())
-        .await?;
+    super::paced(|| {
+        ctx.bot
+            .send_message(teloxide::types::ChatId(chat_id), text)
+            .reply_markup(KeyboardRemove::new())
+    })
+    .await?;
     Ok(())
 }
 
@@ -463,6 +465,10 @@ async fn keep_file(
         .download_file(&telegram_file.path, &mut dst)
         .await
         .map_err(|e| BotError::Download(e.to_string()))?;
+    // tokio's file writes in the background: flushed, the bytes are in the file.
+    tokio::io::AsyncWriteExt::flush(&mut dst)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     use std::io::Seek;
     let mut content = temp;
     content
@@ -576,10 +582,12 @@ async fn send_summary(ctx: &BotContext, session: &Session) -> Result<(), BotErro
     ]])
     .resize_keyboard()
     .one_time_keyboard();
-    ctx.bot
-        .send_message(teloxide::types::ChatId(session.chat_id), text)
-        .reply_markup(keyboard)
-        .await?;
+    super::paced(|| {
+        ctx.bot
+            .send_message(teloxide::types::ChatId(session.chat_id), text.clone())
+            .reply_markup(keyboard.clone())
+    })
+    .await?;
     Ok(())
 }
 
@@ -610,17 +618,17 @@ async fn submit(ctx: &BotContext, session: &Session, owner: &ChatOwner) -> Resul
                 ctx.services.settings.public_url,
                 request["id"].as_str().unwrap_or_default()
             );
-            ctx.bot
-                .send_message(
-                    teloxide::types::ChatId(chat_id),
-                    texts::submitted(
-                        lang,
-                        request["agendaNumber"].as_str().unwrap_or_default(),
-                        &link,
-                    ),
-                )
-                .reply_markup(KeyboardRemove::new())
-                .await?;
+            let text = texts::submitted(
+                lang,
+                request["agendaNumber"].as_str().unwrap_or_default(),
+                &link,
+            );
+            super::paced(|| {
+                ctx.bot
+                    .send_message(teloxide::types::ChatId(chat_id), text.clone())
+                    .reply_markup(KeyboardRemove::new())
+            })
+            .await?;
         }
         Err(BotError::Api { code, message }) if code != "INTERNAL" => {
             super::say(ctx, chat_id, &texts::submit_failed(lang, &message)).await?;

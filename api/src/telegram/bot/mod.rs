@@ -113,10 +113,28 @@ impl BotContext {
 /// Sends a plain text message to a chat.
 async fn say(ctx: &BotContext, chat_id: i64, text: &str) -> Result<(), BotError> {
     use teloxide::prelude::Requester;
-    ctx.bot
-        .send_message(teloxide::types::ChatId(chat_id), text)
-        .await?;
+    paced(|| ctx.bot.send_message(teloxide::types::ChatId(chat_id), text)).await?;
     Ok(())
+}
+
+/// Sends a request, waiting out Telegram's flood control (about one message a second per
+/// chat) a few times: an answer to a person is worth a short wait, never a lost reply.
+async fn paced<R>(
+    request: impl Fn() -> R,
+) -> Result<<R::Payload as teloxide::requests::Payload>::Output, BotError>
+where
+    R: teloxide::requests::Request<Err = teloxide::RequestError>,
+{
+    let mut attempts = 0;
+    loop {
+        match request().send().await {
+            Err(teloxide::RequestError::RetryAfter(after)) if attempts < 5 => {
+                attempts += 1;
+                tokio::time::sleep(after.duration()).await;
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// The bot running inside `warta serve`: its tasks, and the webhook route in webhook mode.
@@ -163,6 +181,10 @@ pub fn start(
         bot,
     };
     let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    // By webhook, Telegram pushes what waits as soon as it can; nothing to catch up on here.
+    let caught_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+        settings.telegram_webhook_url.is_some(),
+    ));
     let webhook_secret = settings.telegram_webhook_url.as_ref().map(|_| {
         settings
             .telegram_webhook_secret
@@ -178,11 +200,12 @@ pub fn start(
         endpoint,
         settings.telegram_webhook_url.clone().zip(webhook_secret),
         wake.clone(),
+        caught_up.clone(),
         stop.clone(),
     );
     let tasks = vec![
         tokio::spawn(receiver),
-        tokio::spawn(updates::run(ctx, wake, stop)),
+        tokio::spawn(updates::run(ctx, wake, caught_up, stop)),
     ];
     Some(BotRuntime { tasks, webhook })
 }
@@ -193,6 +216,7 @@ async fn receive(
     endpoint: crate::service::BotEndpoint,
     webhook: Option<(String, String)>,
     wake: std::sync::Arc<tokio::sync::Notify>,
+    caught_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
     stop: tokio::sync::watch::Receiver<bool>,
 ) {
     use teloxide::{payloads::SetWebhookSetters, prelude::Requester, types::AllowedUpdate};
@@ -233,6 +257,7 @@ async fn receive(
                 &endpoint.api_url,
                 &endpoint.token,
                 wake,
+                caught_up,
             )
             .run(stop)
             .await;

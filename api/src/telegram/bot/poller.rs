@@ -3,7 +3,13 @@
 //! A 409 means another poller (or a webhook) takes this bot's updates: it is logged plainly
 //! and the poller backs off rather than fighting over them.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use serde_json::{Value, json};
 use tokio::sync::{Notify, watch};
@@ -35,10 +41,18 @@ pub struct Poller {
     /// `{api_url}/bot{token}`.
     base: String,
     wake: Arc<Notify>,
+    /// Set once the first poll since start has been stored (see `updates::run`).
+    caught_up: Arc<AtomicBool>,
 }
 
 impl Poller {
-    pub fn new(services: Services, api_url: &str, token: &str, wake: Arc<Notify>) -> Self {
+    pub fn new(
+        services: Services,
+        api_url: &str,
+        token: &str,
+        wake: Arc<Notify>,
+        caught_up: Arc<AtomicBool>,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(POLL_TIMEOUT_SECS + 15))
             .build()
@@ -48,6 +62,7 @@ impl Poller {
             http,
             base: format!("{}/bot{token}", api_url.trim_end_matches('/')),
             wake,
+            caught_up,
         }
     }
 
@@ -66,17 +81,23 @@ impl Poller {
                 }
             }
         };
+        // The first poll only asks what waits, so the handler soon knows it has caught up.
+        let mut timeout = 0;
         loop {
             let polled = tokio::select! {
-                polled = self.get_updates(offset) => polled,
+                polled = self.get_updates(offset, timeout) => polled,
                 _ = stop.changed() => return,
             };
             let wait = match polled {
-                Ok(updates) if updates.is_empty() => None,
+                Ok(updates) if updates.is_empty() => {
+                    self.caught_up(&mut timeout);
+                    None
+                }
                 Ok(updates) => match self.services.store_telegram_updates(&updates).await {
                     Ok(_) => {
                         let highest = updates.iter().filter_map(|u| u["update_id"].as_i64()).max();
                         offset = highest.map(|h| h + 1).or(offset);
+                        self.caught_up(&mut timeout);
                         self.wake.notify_one();
                         None
                     }
@@ -111,9 +132,18 @@ impl Poller {
         }
     }
 
-    async fn get_updates(&self, offset: Option<i64>) -> Result<Vec<Value>, PollError> {
+    fn caught_up(&self, timeout: &mut u64) {
+        self.caught_up.store(true, Ordering::Release);
+        *timeout = POLL_TIMEOUT_SECS;
+    }
+
+    async fn get_updates(
+        &self,
+        offset: Option<i64>,
+        timeout: u64,
+    ) -> Result<Vec<Value>, PollError> {
         let mut body = json!({
-            "timeout": POLL_TIMEOUT_SECS,
+            "timeout": timeout,
             "allowed_updates": ALLOWED_UPDATES,
         });
         if let Some(offset) = offset {

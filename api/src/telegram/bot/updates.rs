@@ -2,7 +2,13 @@
 //! the order Telegram numbered them, and marked processed; what was stored but not handled
 //! when the server stopped is handled when it starts again.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use serde_json::Value;
 use teloxide::types::{Message, Update, UpdateKind};
@@ -16,13 +22,23 @@ use super::{
 /// How often the handler looks for albums gone quiet when nothing wakes it.
 const TICK: Duration = Duration::from_millis(500);
 
-/// Handles stored updates until `stop`; `wake` tells it new ones were stored.
-pub async fn run(ctx: BotContext, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+/// Handles stored updates until `stop`; `wake` tells it new ones were stored. Albums are
+/// acknowledged only once `caught_up` says the updates waiting at Telegram since the start
+/// were taken: an album's rest may be among them.
+pub async fn run(
+    ctx: BotContext,
+    wake: Arc<Notify>,
+    caught_up: Arc<AtomicBool>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
+        // Read first: what the first poll brought is stored before the flag is set, so it is
+        // handled below before any album is judged complete.
+        let ready = caught_up.load(Ordering::Acquire);
         if let Err(err) = handle_stored(&ctx).await {
             tracing::error!(error = %err, "cannot read the stored Telegram updates");
         }
-        if let Err(err) = intake::acknowledge_quiet_albums(&ctx).await {
+        if ready && let Err(err) = intake::acknowledge_quiet_albums(&ctx).await {
             tracing::warn!(error = %err, "cannot acknowledge received albums");
         }
         tokio::select! {
@@ -44,6 +60,7 @@ pub async fn handle_stored(ctx: &BotContext) -> Result<(), BotError> {
             return Ok(());
         }
         for row in batch {
+            tracing::debug!(update_id = row.update_id, "handling a Telegram update");
             let error = match handle(ctx, &row.payload).await {
                 Ok(()) => None,
                 Err(err) => {
@@ -62,8 +79,8 @@ pub async fn handle_stored(ctx: &BotContext) -> Result<(), BotError> {
 /// first and then to linking, intake and `/status`. Groups and channels are not the bot's
 /// business.
 pub async fn handle(ctx: &BotContext, payload: &Value) -> Result<(), BotError> {
-    let update: Update =
-        serde_json::from_str(&payload.to_string()).map_err(|e| BotError::Malformed(e.to_string()))?;
+    let update: Update = serde_json::from_str(&payload.to_string())
+        .map_err(|e| BotError::Malformed(e.to_string()))?;
     match &update.kind {
         UpdateKind::CallbackQuery(query) => actions::handle_callback(ctx, query).await,
         UpdateKind::Message(message) if message.chat.is_private() => {
