@@ -176,7 +176,7 @@ async fn my_requests(app: &TestApp, user: &TestUser) -> Vec<Value> {
 
 fn kinds(request: &Value) -> (usize, usize) {
     let attachments = request["attachments"].as_array().unwrap();
-    let letters = attachments.iter().filter(|a| a["kind"] == "LETTER").count();
+    let letters = attachments.iter().filter(|a| a["kind"] == "letter").count();
     (letters, attachments.len() - letters)
 }
 
@@ -409,7 +409,7 @@ async fn the_intake_dialogue_ends_in_a_request_at_step_one_with_its_letter_and_m
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["kind"] == "LETTER")
+        .find(|a| a["kind"] == "letter")
         .unwrap();
     assert_eq!(letter["filename"], "surat-permohonan.pdf");
     assert_eq!(letter["contentType"], "application/pdf");
