@@ -19,6 +19,8 @@ pub mod code {
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const CONFLICT: &str = "CONFLICT";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// Telegram gave no clear answer; nothing changed, try again.
+    pub const TELEGRAM_UNAVAILABLE: &str = "TELEGRAM_UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
 }
 
@@ -97,6 +99,7 @@ fn to_graphql(err: &ServiceError) -> async_graphql::Error {
         ServiceError::NotFound(what) => coded(code::NOT_FOUND, format!("{what} not found")),
         ServiceError::BadInput(m) => coded(code::BAD_USER_INPUT, m.clone()),
         ServiceError::Conflict(m) => coded(code::CONFLICT, m.clone()),
+        ServiceError::TelegramUnavailable(m) => coded(code::TELEGRAM_UNAVAILABLE, m.clone()),
         ServiceError::Workflow(e) => {
             let c = match e.code() {
                 WorkflowErrorKind::Forbidden => code::FORBIDDEN,

@@ -187,6 +187,22 @@ pub struct ResolvePublicationInput {
 }
 
 #[derive(InputObject)]
+pub struct CorrectPublicationInput {
+    pub publication_id: ID,
+    /// The corrected narrative (plain text; the title stays as approved).
+    pub text: String,
+    /// Why, for the log (required, up to 500 characters).
+    pub reason: String,
+}
+
+#[derive(InputObject)]
+pub struct RetractPublicationInput {
+    pub publication_id: ID,
+    /// Why, for the log (required, up to 500 characters).
+    pub reason: String,
+}
+
+#[derive(InputObject)]
 pub struct CreateUserInput {
     pub username: String,
     pub full_name: String,
@@ -701,18 +717,26 @@ impl Mutation {
     }
 
     /// The worker could not send, for certain (e.g. rate limited): queue it again later.
+    /// Only the worker holding the job's lease may (CONFLICT otherwise).
     #[graphql(guard = "Allow::scopes(&[crate::auth::Scope::Worker])")]
     async fn retry_publication_later(
         &self,
         ctx: &Context<'_>,
         publication_id: ID,
+        worker: String,
         after_seconds: i32,
         error: String,
     ) -> Result<Publication> {
         let id = parse_id(&publication_id, "publication")?;
         Ok(Publication(
             services(ctx)?
-                .retry_publication_later(&principal(ctx), id, i64::from(after_seconds), &error)
+                .retry_publication_later(
+                    &principal(ctx),
+                    id,
+                    &worker,
+                    i64::from(after_seconds),
+                    &error,
+                )
                 .await?,
         ))
     }
@@ -764,6 +788,36 @@ impl Mutation {
         Ok(Publication(
             services(ctx)?
                 .resolve_uncertain_publication(&principal(ctx), id, input.posted, input.link)
+                .await?,
+        ))
+    }
+
+    /// Staff correct a sent post on Telegram (edit its text or caption), with a reason.
+    #[graphql(guard = "Allow::roles(STAFF)")]
+    async fn correct_publication(
+        &self,
+        ctx: &Context<'_>,
+        input: CorrectPublicationInput,
+    ) -> Result<Publication> {
+        let id = parse_id(&input.publication_id, "publication")?;
+        Ok(Publication(
+            services(ctx)?
+                .correct_publication(&principal(ctx), id, &input.text, &input.reason)
+                .await?,
+        ))
+    }
+
+    /// Staff take a sent post down from Telegram (within 48 hours of sending), with a reason.
+    #[graphql(guard = "Allow::roles(STAFF)")]
+    async fn retract_publication(
+        &self,
+        ctx: &Context<'_>,
+        input: RetractPublicationInput,
+    ) -> Result<Publication> {
+        let id = parse_id(&input.publication_id, "publication")?;
+        Ok(Publication(
+            services(ctx)?
+                .retract_publication(&principal(ctx), id, &input.reason)
                 .await?,
         ))
     }

@@ -16,6 +16,10 @@ pub enum ServiceError {
     /// Someone else changed the same thing first; reload and try again.
     #[error("{0}")]
     Conflict(String),
+    /// Telegram could not be reached or gave no clear answer; nothing was recorded, so the
+    /// same action may simply be tried again.
+    #[error("{0}")]
+    TelegramUnavailable(String),
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
     #[error(transparent)]

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bot;
 pub mod channel_check;
 pub mod channels;
+pub mod corrections;
 pub mod error;
 pub mod publications;
 pub mod push;

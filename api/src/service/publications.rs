@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::{channel, content_version, outbox, publication, request};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
 use serde_json::json;
 
@@ -52,6 +53,29 @@ fn require_worker(principal: &Principal) -> ServiceResult<()> {
         p if p.has_scope(Scope::Worker) => Ok(()),
         _ => Err(ServiceError::Forbidden(
             "only the publishing worker may do this".into(),
+        )),
+    }
+}
+
+/// Refuses unless `worker` holds the live lease on the publication's job: after the lease
+/// another worker may hold the job, and two workers acting on it could post it twice.
+async fn require_lease(
+    conn: &impl ConnectionTrait,
+    publication_id: i64,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let held = outbox::Entity::find()
+        .filter(outbox::Column::PublicationId.eq(publication_id))
+        .filter(outbox::Column::DoneAt.is_null())
+        .filter(outbox::Column::LeaseOwner.eq(worker))
+        .filter(outbox::Column::LeaseUntil.gt(now))
+        .one(conn)
+        .await?;
+    match held {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::Conflict(
+            "this worker does not hold the job's lease (it ran out or was never taken)".into(),
         )),
     }
 }
@@ -212,18 +236,7 @@ impl Services {
             .one(&*tx)
             .await?
             .ok_or(ServiceError::NotFound("publication"))?;
-        let held = outbox::Entity::find()
-            .filter(outbox::Column::PublicationId.eq(p.id))
-            .filter(outbox::Column::DoneAt.is_null())
-            .filter(outbox::Column::LeaseOwner.eq(worker))
-            .filter(outbox::Column::LeaseUntil.gt(now))
-            .one(&*tx)
-            .await?;
-        if held.is_none() {
-            return Err(ServiceError::Conflict(
-                "this worker does not hold the job's lease (it ran out or was never taken)".into(),
-            ));
-        }
+        require_lease(&*tx, p.id, worker, now).await?;
         // Conditional on `queued`, so that of two racing calls only one starts it.
         let started = publication::Entity::update_many()
             .col_expr(
@@ -292,16 +305,20 @@ impl Services {
 
     /// The worker could not send, for certain (rate limit, connection refused): the job goes
     /// back to the queue to be taken again after `delay_secs`, as a new recorded attempt.
-    /// After `MAX_ATTEMPTS` it fails for a person to look at.
+    /// After `MAX_ATTEMPTS` it fails for a person to look at. Only the worker holding the
+    /// job's lease may give it back: a late call from a worker whose lease ran out would
+    /// otherwise requeue a job another worker is sending.
     pub async fn retry_publication_later(
         &self,
         principal: &Principal,
         publication_id: i64,
+        worker: &str,
         delay_secs: i64,
         error: &str,
     ) -> ServiceResult<publication::Model> {
         require_worker(principal)?;
         let p = self.publication(publication_id).await?;
+        require_lease(&self.db.conn, p.id, worker, Utc::now()).await?;
         if p.attempts >= MAX_ATTEMPTS {
             let details = DeliveryDetails {
                 error: Some(format!("gave up after {} attempts: {error}", p.attempts)),

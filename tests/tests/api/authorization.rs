@@ -454,6 +454,18 @@ async fn every_workflow_mutation_admits_exactly_the_roles_of_its_steps() {
             allowed: OFFICIALS,
         },
         Case {
+            name: "correctPublication",
+            query: "mutation($input: CorrectPublicationInput!) { correctPublication(input: $input) { id } }",
+            variables: |_, _| json!({ "input": { "publicationId": DUMMY, "text": "Teks", "reason": "Salah ketik" } }),
+            allowed: &[Staff],
+        },
+        Case {
+            name: "retractPublication",
+            query: "mutation($input: RetractPublicationInput!) { retractPublication(input: $input) { id } }",
+            variables: |_, _| json!({ "input": { "publicationId": DUMMY, "reason": "Salah kirim" } }),
+            allowed: &[Staff],
+        },
+        Case {
             name: "claimPublicationJobs",
             query: "mutation { claimPublicationJobs(worker: \"w\") { jobId } }",
             variables: none,

@@ -70,8 +70,8 @@ const START: &str = "mutation Start($id: ID!, $worker: String!) {
   startSendingPublication(publicationId: $id, worker: $worker) { id status attempts }
 }";
 
-const RETRY_LATER: &str = "mutation RetryLater($id: ID!, $after: Int!, $error: String!) {
-  retryPublicationLater(publicationId: $id, afterSeconds: $after, error: $error) { id status }
+const RETRY_LATER: &str = "mutation RetryLater($id: ID!, $worker: String!, $after: Int!, $error: String!) {
+  retryPublicationLater(publicationId: $id, worker: $worker, afterSeconds: $after, error: $error) { id status }
 }";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -297,7 +297,7 @@ impl<A: WorkerApi> Publisher<A> {
                 .api
                 .execute(
                     RETRY_LATER,
-                    json!({ "id": id, "after": 0, "error": "the worker stopped before sending it" }),
+                    json!({ "id": id, "worker": self.settings.name, "after": 0, "error": "the worker stopped before sending it" }),
                 )
                 .await;
             if let Err(err) = released {
@@ -349,7 +349,7 @@ impl<A: WorkerApi> Publisher<A> {
                     .await?;
                 let error = format!("the group became a supergroup with id {new_chat_id}");
                 self.api
-                    .execute(RETRY_LATER, json!({ "id": id, "after": 0, "error": error }))
+                    .execute(RETRY_LATER, json!({ "id": id, "worker": self.settings.name, "after": 0, "error": error }))
                     .await
             }
             Outcome::RetryLater { after, error } => {
@@ -359,7 +359,7 @@ impl<A: WorkerApi> Publisher<A> {
                 self.api
                     .execute(
                         RETRY_LATER,
-                        json!({ "id": id, "after": after, "error": error }),
+                        json!({ "id": id, "worker": self.settings.name, "after": after, "error": error }),
                     )
                     .await
             }
@@ -693,7 +693,7 @@ fn reqwest_url(url: &str) -> Result<url::Url, WorkerError> {
 }
 
 /// A channel reference as a Bot API recipient.
-fn recipient(chat_ref: &str) -> Option<Recipient> {
+pub(crate) fn recipient(chat_ref: &str) -> Option<Recipient> {
     if chat_ref.starts_with('@') {
         return Some(Recipient::ChannelUsername(chat_ref.to_owned()));
     }
