@@ -570,41 +570,6 @@ async fn an_update_is_neither_lost_nor_handled_twice_across_a_restart() {
 }
 
 #[tokio::test]
-async fn a_second_poller_gets_the_bot_a_409_and_it_backs_off_then_carries_on() {
-    let app = bot_app().await;
-    let chat = telegram_user(&app, "later_user", "id");
-    settled(&app).await;
-    let tg = app.sandbox.as_ref().unwrap();
-    // Someone else polls the same bot (a second server, a stray script).
-    let intruder = reqwest::Client::new()
-        .post(format!("{}/bot{}/getUpdates", tg.api_url, tg.bot_token))
-        .json(&json!({ "timeout": 0 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(intruder.status(), 200);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let conflicts = sandbox(&app)
-            .calls()
-            .into_iter()
-            .filter(|c| c.method == "getUpdates" && c.status == 409)
-            .count();
-        if conflicts > 0 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no 409 reached the bot"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    // After backing off, the bot polls again and answers.
-    let answer = say(&app, chat, "/start").await;
-    assert!(answer.contains("Selamat datang"), "{answer}");
-}
-
-#[tokio::test]
 async fn in_webhook_mode_updates_come_by_post_with_the_secret_token() {
     let app = spawn_sandbox_app_with(|s| {
         s.bot = true;
