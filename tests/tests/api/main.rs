@@ -25,5 +25,6 @@ mod sop_walk;
 mod subscriptions;
 mod telegram;
 mod telegram_bot;
+mod telegram_corrections;
 mod telegram_officials;
 mod tokens;

@@ -32,7 +32,8 @@ use warta_tests::{
 /// The password of every account `--sandbox` seeds.
 const SANDBOX_PASSWORD: &str = "sandbox";
 /// The channels `--sandbox` creates and registers.
-const SANDBOX_CHANNELS: [&str; 3] = ["@info_unej", "@humas_unej", "@kabar_mahasiswa_unej"];
+pub(crate) const SANDBOX_CHANNELS: [&str; 3] =
+    ["@info_unej", "@humas_unej", "@kabar_mahasiswa_unej"];
 /// How long any wait for the publisher may last before the test fails.
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -47,27 +48,27 @@ const RESOLVE: &str = "mutation($input: ResolvePublicationInput!) {
   resolveUncertainPublication(input: $input) { id status link lastError }
 }";
 
-const START: &str = "mutation($id: ID!, $worker: String!) {
+pub(crate) const START: &str = "mutation($id: ID!, $worker: String!) {
   startSendingPublication(publicationId: $id, worker: $worker) { id status attempts }
 }";
 
-const CLAIM_WITH_LEASE: &str = "mutation($worker: String!, $lease: Int!) {
+pub(crate) const CLAIM_WITH_LEASE: &str = "mutation($worker: String!, $lease: Int!) {
   claimPublicationJobs(worker: $worker, limit: 10, leaseSeconds: $lease) {
     jobId publication { id status }
   }
 }";
 
 /// The seeded officials of a sandbox server, signed in.
-struct Officials {
-    requester: String,
+pub(crate) struct Officials {
+    pub(crate) requester: String,
     vice_rector: String,
     bureau_head: String,
     pkih: String,
-    deputy: String,
-    staff: String,
+    pub(crate) deputy: String,
+    pub(crate) staff: String,
 }
 
-async fn officials(app: &TestApp) -> Officials {
+pub(crate) async fn officials(app: &TestApp) -> Officials {
     let login = |role: Role| app.login(role.as_str(), SANDBOX_PASSWORD);
     Officials {
         requester: login(Role::Requester).await,
@@ -79,14 +80,14 @@ async fn officials(app: &TestApp) -> Officials {
     }
 }
 
-fn sandbox(app: &TestApp) -> &TelegramSandbox {
+pub(crate) fn sandbox(app: &TestApp) -> &TelegramSandbox {
     app.sandbox
         .as_ref()
         .expect("the server runs in sandbox mode")
 }
 
 /// Switches the sandbox's flood control off, where pacing is not what a test is about.
-fn without_rate_limits(sandbox: &Sandbox) {
+pub(crate) fn without_rate_limits(sandbox: &Sandbox) {
     sandbox.set_rate_limits(RateLimits {
         enabled: false,
         ..RateLimits::default()
@@ -94,7 +95,7 @@ fn without_rate_limits(sandbox: &Sandbox) {
 }
 
 /// The Warta id of the channel registered with `chat_ref`.
-async fn channel_id(app: &TestApp, chat_ref: &str) -> String {
+pub(crate) async fn channel_id(app: &TestApp, chat_ref: &str) -> String {
     app.services
         .channels(true)
         .await
@@ -143,7 +144,7 @@ fn new_channel(username: &str) -> NewChat {
     }
 }
 
-fn submission(title: &str, narrative: &str, attachment_ids: &[String]) -> Value {
+pub(crate) fn submission(title: &str, narrative: &str, attachment_ids: &[String]) -> Value {
     json!({
         "title": title,
         "audience": "Sivitas akademika Universitas Jember",
@@ -156,7 +157,12 @@ fn submission(title: &str, narrative: &str, attachment_ids: &[String]) -> Value 
 
 /// Submits a request and walks it through steps 1–5 to staff, with `channels` chosen at
 /// step 2; returns its id.
-async fn to_publication(app: &TestApp, o: &Officials, input: Value, channels: &[String]) -> String {
+pub(crate) async fn to_publication(
+    app: &TestApp,
+    o: &Officials,
+    input: Value,
+    channels: &[String],
+) -> String {
     let d = app
         .gql_ok(Some(&o.requester), SUBMIT, json!({ "input": input }))
         .await;
@@ -196,7 +202,7 @@ async fn to_publication(app: &TestApp, o: &Officials, input: Value, channels: &[
 }
 
 /// Staff publish the request (step 6): its channels are queued for the worker.
-async fn publish(app: &TestApp, o: &Officials, id: &str) -> Value {
+pub(crate) async fn publish(app: &TestApp, o: &Officials, id: &str) -> Value {
     app.gql_ok(
         Some(&o.staff),
         PUBLISH,
@@ -218,7 +224,7 @@ fn publications(request: &Value) -> &Vec<Value> {
 
 /// The publication of `request` for the channel `chat_ref`.
 #[track_caller]
-fn publication_for<'a>(request: &'a Value, chat_ref: &str) -> &'a Value {
+pub(crate) fn publication_for<'a>(request: &'a Value, chat_ref: &str) -> &'a Value {
     publications(request)
         .iter()
         .find(|p| p["channel"]["chatRef"] == chat_ref)
@@ -255,7 +261,7 @@ async fn wait_for(
 }
 
 /// Waits until every publication of the request is settled.
-async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
     wait_for(app, token, id, "every publication to settle", |r| {
         publications(r).iter().all(|p| settled(&p["status"]))
     })
@@ -264,7 +270,7 @@ async fn wait_settled(app: &TestApp, token: &str, id: &str) -> Value {
 
 /// What the bot posted in a sandbox chat.
 #[track_caller]
-fn posts(sandbox: &Sandbox, chat: &str) -> Vec<MessageView> {
+pub(crate) fn posts(sandbox: &Sandbox, chat: &str) -> Vec<MessageView> {
     sandbox
         .messages(chat)
         .unwrap_or_else(|e| panic!("messages of {chat}: {e:?}"))
@@ -288,13 +294,13 @@ fn calls_of(sandbox: &Sandbox, method: &str) -> Vec<warta::telegram::sandbox::Ca
 }
 
 /// The announcement as Telegram shows it: the title, a blank line, the narrative.
-fn shown_text(title: &str, narrative: &str) -> String {
+pub(crate) fn shown_text(title: &str, narrative: &str) -> String {
     format!("{}\n\n{}", title.trim(), narrative.trim())
 }
 
 /// A JPEG header with its dimensions: enough for Warta's sniffing and the sandbox, which
 /// never decode pixels.
-fn jpeg(width: u16, height: u16) -> Vec<u8> {
+pub(crate) fn jpeg(width: u16, height: u16) -> Vec<u8> {
     let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
     b.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
     b.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08]);
@@ -305,7 +311,12 @@ fn jpeg(width: u16, height: u16) -> Vec<u8> {
 }
 
 /// Uploads a media file by the GraphQL multipart request spec; returns the attachment id.
-async fn upload_media(app: &TestApp, token: &str, filename: &str, bytes: Vec<u8>) -> String {
+pub(crate) async fn upload_media(
+    app: &TestApp,
+    token: &str,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> String {
     let operations = json!({
         "query": "mutation($file: Upload!) { uploadAttachment(file: $file, kind: MEDIA) { id contentType } }",
         "variables": { "file": null },
