@@ -50,6 +50,7 @@ describe('GraphQL errors', () => {
       'NOT_FOUND',
       'CONFLICT',
       'RATE_LIMITED',
+      'TELEGRAM_UNAVAILABLE',
       'INTERNAL',
       'NETWORK',
       'UNKNOWN',

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  'TELEGRAM_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -64,6 +65,8 @@ const MESSAGES: Record<Lang, Record<ErrorCode, string>> = {
     CONFLICT:
       'Permohonan ini sudah diubah orang lain sebelum tindakan Anda. Muat ulang, periksa, lalu coba lagi.',
     RATE_LIMITED: 'Terlalu banyak percobaan. Tunggu sebentar, lalu coba lagi.',
+    TELEGRAM_UNAVAILABLE:
+      'Telegram tidak memberi jawaban yang jelas; belum ada yang dicatat. Coba lagi sebentar lagi.',
     INTERNAL: 'Terjadi kesalahan di server. Coba lagi nanti.',
     NETWORK: 'Tidak ada koneksi ke server.',
     UNKNOWN: 'Terjadi kesalahan yang tidak terduga.',
@@ -76,6 +79,8 @@ const MESSAGES: Record<Lang, Record<ErrorCode, string>> = {
     CONFLICT:
       'Someone else changed this request before your action. Reload, check it, then try again.',
     RATE_LIMITED: 'Too many attempts. Wait a moment, then try again.',
+    TELEGRAM_UNAVAILABLE:
+      'Telegram gave no clear answer; nothing was recorded. Try again in a moment.',
     INTERNAL: 'Something went wrong on the server. Try again later.',
     NETWORK: 'No connection to the server.',
     UNKNOWN: 'Something unexpected went wrong.',

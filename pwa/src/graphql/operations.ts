@@ -125,6 +125,8 @@ export const RequestFields = graphql(`
       link
       attempts
       lastError
+      editedAt
+      retractedAt
     }
     archiveEntry {
       classificationCode
@@ -261,6 +263,18 @@ export const MarkDispositionReadMutation = graphql(`
 export const ResolvePublicationMutation = graphql(`
   mutation ResolveUncertainPublication($input: ResolvePublicationInput!) {
     resolveUncertainPublication(input: $input) { id status link }
+  }
+`);
+
+export const CorrectPublicationMutation = graphql(`
+  mutation CorrectPublication($input: CorrectPublicationInput!) {
+    correctPublication(input: $input) { id status editedAt }
+  }
+`);
+
+export const RetractPublicationMutation = graphql(`
+  mutation RetractPublication($input: RetractPublicationInput!) {
+    retractPublication(input: $input) { id status retractedAt }
   }
 `);
 
@@ -454,5 +468,23 @@ export const ArchiveDueForReviewQuery = graphql(`
 export const ReviewRetentionMutation = graphql(`
   mutation ReviewRetention($input: ReviewRetentionInput!) {
     reviewRetention(input: $input) { id requestId retainUntil retentionDecision }
+  }
+`);
+
+export const TelegramLinkQuery = graphql(`
+  query TelegramLink {
+    telegramLink { username linkedAt chatId }
+  }
+`);
+
+export const CreateTelegramLinkCodeMutation = graphql(`
+  mutation CreateTelegramLinkCode {
+    createTelegramLinkCode { code expiresAt deepLink }
+  }
+`);
+
+export const UnlinkTelegramMutation = graphql(`
+  mutation UnlinkTelegram {
+    unlinkTelegram
   }
 `);

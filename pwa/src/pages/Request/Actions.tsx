@@ -1,10 +1,12 @@
 // "Act on my step": the panel for whoever holds the request now, plus the publications list
-// where staff settle uncertain deliveries. Every action carries the version the person saw.
+// where staff settle uncertain deliveries and correct or retract sent posts. Every step
+// action carries the version the person saw.
 import { useState } from 'preact/hooks';
 import { Chips } from '../../components/Chips';
 import { DiffView } from '../../components/DiffView';
 import { Icon } from '../../components/Icon';
 import { Notice } from '../../components/Notice';
+import { mutate } from '../../graphql/client';
 import { AppError } from '../../graphql/errors';
 import type {
   AccessClass,
@@ -20,12 +22,14 @@ import {
   ArchiveRequestMutation,
   ChannelsQuery,
   ClassificationsQuery,
+  CorrectPublicationMutation,
   ForwardRequestMutation,
   PublishRequestMutation,
   ReassignRequestMutation,
   RejectRequestMutation,
   ResolvePublicationMutation,
   ResubmitRequestMutation,
+  RetractPublicationMutation,
   ReturnForRevisionMutation,
   ReviewRequestMutation,
   UsersWithRoleQuery,
@@ -782,7 +786,8 @@ export function Actions(props: Props) {
   );
 }
 
-/** Publications with their delivery state; staff settle an uncertain one here. */
+/** Publications with their delivery state; staff settle an uncertain one, or correct or
+ * retract a sent one, here. */
 export function Publications({
   request,
   me,
@@ -827,6 +832,12 @@ export function Publications({
                 : ''}{' '}
             {p.attempts > 0 ? `· ${t('req.attempts', { n: p.attempts })}` : ''}
           </p>
+          {p.editedAt && (
+            <p class="muted">{t('act.corrected', { time: formatWib(p.editedAt, t.lang) })}</p>
+          )}
+          {p.retractedAt && (
+            <p class="muted">{t('act.retracted', { time: formatWib(p.retractedAt, t.lang) })}</p>
+          )}
           {p.lastError && <p class="muted">{p.lastError}</p>}
           {p.link && (
             <a class="btn" href={p.link} target="_blank" rel="noopener noreferrer">
@@ -838,6 +849,13 @@ export function Publications({
               publicationId={p.id}
               requestId={request.id}
               channel={p.channel?.name ?? ''}
+              onDone={onReload}
+            />
+          )}
+          {p.status === 'SENT' && isStaff && (
+            <Amend
+              publicationId={p.id}
+              narrative={request.content?.narrative ?? ''}
               onDone={onReload}
             />
           )}
@@ -904,6 +922,106 @@ function Resolve({
           <Icon name="send" /> {t('act.resend')}
         </button>
       </div>
+      <ResultNotice result={result} t={t} onReload={onDone} />
+    </div>
+  );
+}
+
+/** Staff correct (edit) or retract (delete) a sent post on Telegram, with a logged reason.
+ * Done online only: Telegram's answer decides what is recorded, so it is never queued. */
+function Amend({
+  publicationId,
+  narrative,
+  onDone,
+}: {
+  publicationId: string;
+  narrative: string;
+  onDone: () => void;
+}) {
+  const t = useT();
+  const [mode, setMode] = useState<'correct' | 'retract' | null>(null);
+  const [text, setText] = useState(narrative);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setResult(null);
+    try {
+      if (mode === 'correct') {
+        await mutate(CorrectPublicationMutation, {
+          input: { publicationId, text, reason: reason.trim() },
+        });
+      } else {
+        await mutate(RetractPublicationMutation, {
+          input: { publicationId, reason: reason.trim() },
+        });
+      }
+      setResult({ kind: 'ok' });
+      setMode(null);
+      setReason('');
+      onDone();
+    } catch (error) {
+      setResult({ kind: 'error', error });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <div class="row">
+        <button
+          type="button"
+          class="btn"
+          aria-pressed={mode === 'correct'}
+          onClick={() => setMode(mode === 'correct' ? null : 'correct')}
+        >
+          {t('act.correct')}
+        </button>
+        <button
+          type="button"
+          class="btn"
+          aria-pressed={mode === 'retract'}
+          onClick={() => setMode(mode === 'retract' ? null : 'retract')}
+        >
+          {t('act.retract')}
+        </button>
+      </div>
+      {mode && (
+        <form onSubmit={(e) => void submit(e)}>
+          <p class="muted">{t(mode === 'correct' ? 'act.correctHint' : 'act.retractHint')}</p>
+          {mode === 'correct' && (
+            <label class="field">
+              <span>{t('act.correctText')}</span>
+              <textarea
+                name="correctedText"
+                required
+                rows={6}
+                value={text}
+                onInput={(e) => setText(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          <label class="field">
+            <span>{t('act.reasonLog')}</span>
+            <input
+              name="reason"
+              required
+              maxLength={500}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </label>
+          <button
+            type="submit"
+            class={mode === 'retract' ? 'btn btn-danger' : 'btn btn-primary'}
+            disabled={busy || !reason.trim() || (mode === 'correct' && !text.trim())}
+          >
+            {t(mode === 'correct' ? 'act.correct' : 'act.retract')}
+          </button>
+        </form>
+      )}
       <ResultNotice result={result} t={t} onReload={onDone} />
     </div>
   );
