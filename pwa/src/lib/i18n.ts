@@ -43,7 +43,8 @@ const id = {
   'telegram.linked': 'Terhubung ke Telegram',
   'telegram.linkedAs': 'Terhubung sebagai @{name}',
   'telegram.linkedAt': 'Sejak {time}',
-  'telegram.notLinked': 'Belum terhubung. Hubungkan untuk mengajukan dan memantau permohonan lewat bot.',
+  'telegram.notLinked':
+    'Belum terhubung. Hubungkan untuk mengajukan dan memantau permohonan lewat bot.',
   'telegram.getCode': 'Minta kode penghubung',
   'telegram.newCode': 'Minta kode baru',
   'telegram.sendCode': 'Kirim kode ini ke bot (/start KODE), sekali pakai:',
@@ -53,7 +54,8 @@ const id = {
   'telegram.thenReload': 'Setelah bot menjawab, periksa di sini.',
   'telegram.check': 'Periksa',
   'telegram.unlink': 'Putuskan Telegram',
-  'telegram.unlinkConfirm': 'Putuskan akun ini dari Telegram? Bot tidak akan lagi melayani obrolan itu.',
+  'telegram.unlinkConfirm':
+    'Putuskan akun ini dari Telegram? Bot tidak akan lagi melayani obrolan itu.',
   'inbox.title': 'Kotak masuk',
   'inbox.empty': 'Tidak ada yang menunggu Anda.',
   'inbox.overdue': 'Terlambat {time}',
@@ -410,7 +412,8 @@ const en: Record<Key, string> = {
   'telegram.thenReload': 'Once the bot has answered, check here.',
   'telegram.check': 'Check',
   'telegram.unlink': 'Unlink Telegram',
-  'telegram.unlinkConfirm': 'Unlink this account from Telegram? The bot will no longer serve that chat.',
+  'telegram.unlinkConfirm':
+    'Unlink this account from Telegram? The bot will no longer serve that chat.',
   'inbox.title': 'Inbox',
   'inbox.empty': 'Nothing waits on you.',
   'inbox.overdue': 'Overdue by {time}',

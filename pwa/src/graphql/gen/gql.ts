@@ -65,6 +65,9 @@ type Documents = {
     "\n  mutation DeleteClassification($id: ID!) {\n    deleteClassification(id: $id)\n  }\n": typeof types.DeleteClassificationDocument,
     "\n  query ArchiveDueForReview($asOf: NaiveDate) {\n    archiveDueForReview(asOf: $asOf) {\n      id\n      requestId\n      title\n      classificationCode\n      accessClass\n      retainUntil\n      retentionDecision\n      archivedAt\n    }\n  }\n": typeof types.ArchiveDueForReviewDocument,
     "\n  mutation ReviewRetention($input: ReviewRetentionInput!) {\n    reviewRetention(input: $input) { id requestId retainUntil retentionDecision }\n  }\n": typeof types.ReviewRetentionDocument,
+    "\n  query TelegramLink {\n    telegramLink { username linkedAt chatId }\n  }\n": typeof types.TelegramLinkDocument,
+    "\n  mutation CreateTelegramLinkCode {\n    createTelegramLinkCode { code expiresAt deepLink }\n  }\n": typeof types.CreateTelegramLinkCodeDocument,
+    "\n  mutation UnlinkTelegram {\n    unlinkTelegram\n  }\n": typeof types.UnlinkTelegramDocument,
 };
 const documents: Documents = {
     "\n  fragment UserFields on User {\n    id\n    username\n    fullName\n    unit\n    active\n    locale\n    roles\n  }\n": types.UserFieldsFragmentDoc,
@@ -118,6 +121,9 @@ const documents: Documents = {
     "\n  mutation DeleteClassification($id: ID!) {\n    deleteClassification(id: $id)\n  }\n": types.DeleteClassificationDocument,
     "\n  query ArchiveDueForReview($asOf: NaiveDate) {\n    archiveDueForReview(asOf: $asOf) {\n      id\n      requestId\n      title\n      classificationCode\n      accessClass\n      retainUntil\n      retentionDecision\n      archivedAt\n    }\n  }\n": types.ArchiveDueForReviewDocument,
     "\n  mutation ReviewRetention($input: ReviewRetentionInput!) {\n    reviewRetention(input: $input) { id requestId retainUntil retentionDecision }\n  }\n": types.ReviewRetentionDocument,
+    "\n  query TelegramLink {\n    telegramLink { username linkedAt chatId }\n  }\n": types.TelegramLinkDocument,
+    "\n  mutation CreateTelegramLinkCode {\n    createTelegramLinkCode { code expiresAt deepLink }\n  }\n": types.CreateTelegramLinkCodeDocument,
+    "\n  mutation UnlinkTelegram {\n    unlinkTelegram\n  }\n": types.UnlinkTelegramDocument,
 };
 
 /**
@@ -338,6 +344,18 @@ export function graphql(source: "\n  query ArchiveDueForReview($asOf: NaiveDate)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReviewRetention($input: ReviewRetentionInput!) {\n    reviewRetention(input: $input) { id requestId retainUntil retentionDecision }\n  }\n"): (typeof documents)["\n  mutation ReviewRetention($input: ReviewRetentionInput!) {\n    reviewRetention(input: $input) { id requestId retainUntil retentionDecision }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TelegramLink {\n    telegramLink { username linkedAt chatId }\n  }\n"): (typeof documents)["\n  query TelegramLink {\n    telegramLink { username linkedAt chatId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTelegramLinkCode {\n    createTelegramLinkCode { code expiresAt deepLink }\n  }\n"): (typeof documents)["\n  mutation CreateTelegramLinkCode {\n    createTelegramLinkCode { code expiresAt deepLink }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnlinkTelegram {\n    unlinkTelegram\n  }\n"): (typeof documents)["\n  mutation UnlinkTelegram {\n    unlinkTelegram\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

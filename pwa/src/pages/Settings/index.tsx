@@ -7,6 +7,7 @@ import { saveSession, session } from '../../graphql/session';
 import { navigate, setLang, useStore, useT } from '../../hooks';
 import { idbClear } from '../../lib/idb';
 import { enablePush, pushSupported, unregisterPush } from '../../sw/register';
+import { TelegramSection } from './Telegram';
 
 type PushState = NotificationPermission | 'failed' | 'unsupported';
 
@@ -73,6 +74,7 @@ export function Settings() {
           )}
         </div>
       )}
+      <TelegramSection />
       <button type="button" class="btn btn-danger btn-block" onClick={() => void signOut()}>
         {t('settings.signOut')}
       </button>
