@@ -404,3 +404,59 @@ fn changed_meanwhile() -> ServiceError {
         "the publication changed meanwhile; reload it (Telegram was already updated, so doing it again is safe)".into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use teloxide::ApiError;
+
+    use super::*;
+
+    fn photo(id: i64) -> Media {
+        Media {
+            attachment_id: id,
+            kind: MediaKind::Photo,
+        }
+    }
+
+    #[test]
+    fn the_text_is_found_as_a_caption_or_as_the_last_message() {
+        let text_only = render::plan("J", "I", &[]).unwrap();
+        assert_eq!(text_call(&text_only).unwrap(), (0, 0));
+        let album = render::plan("J", "I", &[photo(1), photo(2), photo(3)]).unwrap();
+        assert_eq!(text_call(&album).unwrap(), (0, 0));
+        let long = render::plan("J", &"kata ".repeat(400), &[photo(1), photo(2)]).unwrap();
+        assert_eq!(
+            text_call(&long).unwrap(),
+            (2, 1),
+            "after the album's two messages"
+        );
+        let captionless = vec![Outgoing::Album {
+            items: vec![photo(1), photo(2)],
+            caption: None,
+        }];
+        assert!(matches!(
+            text_call(&captionless),
+            Err(ServiceError::BadInput(_))
+        ));
+    }
+
+    #[test]
+    fn telegram_answers_become_done_a_reason_or_try_again() {
+        let not_modified = RequestError::Api(ApiError::MessageNotModified);
+        assert!(telegram_refusal(&not_modified, "message is not modified", "edit").is_ok());
+        let gone = RequestError::Api(ApiError::MessageToDeleteNotFound);
+        assert!(telegram_refusal(&gone, "message to delete not found", "delete").is_ok());
+        let old = RequestError::Api(ApiError::MessageCantBeDeleted);
+        let Err(ServiceError::BadInput(m)) =
+            telegram_refusal(&old, "message to delete not found", "delete")
+        else {
+            panic!("a refusal")
+        };
+        assert!(m.contains("48 hours"), "{m}");
+        let down = RequestError::Io(std::io::Error::other("reset").into());
+        assert!(matches!(
+            telegram_refusal(&down, "message is not modified", "edit"),
+            Err(ServiceError::TelegramUnavailable(_))
+        ));
+    }
+}
