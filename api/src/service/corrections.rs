@@ -70,6 +70,11 @@ impl Services {
         reason: &str,
     ) -> ServiceResult<publication::Model> {
         check_required("reason", reason, MAX_REASON)?;
+        if text.trim().is_empty() {
+            return Err(ServiceError::BadInput(
+                "the corrected text must not be empty; to take the post down, retract it".into(),
+            ));
+        }
         let sent = self.sent_publication(principal, publication_id).await?;
         let content = content_version::Entity::find()
             .filter(content_version::Column::RequestId.eq(sent.publication.request_id))
