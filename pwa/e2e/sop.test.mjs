@@ -498,6 +498,27 @@ describe('Warta PWA on a phone', () => {
     await page.getByRole('heading', { name: 'Pengaturan' }).waitFor();
   });
 
+  step('a requester gets a one-time Telegram link code on the Settings page', async () => {
+    const { page } = phones.pemohon;
+    await page.getByRole('link', { name: /Pengaturan/ }).click();
+    const section = page.getByTestId('telegram');
+    await section.getByText('Belum terhubung.', { exact: false }).waitFor();
+    await section.getByRole('button', { name: 'Minta kode penghubung' }).click();
+    const code = (await section.getByTestId('telegram-code').textContent()) ?? '';
+    assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await section
+      .getByText(/Berlaku sampai \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}\.\d{2} WIB/)
+      .waitFor();
+    await section.getByText(/^Sisa /).waitFor();
+    await shot(page, '14-settings-telegram-code');
+    // A new code replaces the shown one (the server keeps one live code per person).
+    await section.getByRole('button', { name: 'Minta kode baru' }).click();
+    await page.waitForFunction(
+      ([before]) => document.querySelector('[data-testid="telegram-code"]')?.textContent !== before,
+      [code],
+    );
+  });
+
   step(
     'an expired session is renewed with the refresh token, and signing out revokes it',
     async () => {
