@@ -569,6 +569,68 @@ async fn an_update_is_neither_lost_nor_handled_twice_across_a_restart() {
     assert_eq!(ids.len(), rows.len());
 }
 
+/// Telegram's answer to a `getUpdates` that another `getUpdates` for the same bot ended.
+const TERMINATED_BY_OTHER: &str = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+
+#[tokio::test]
+async fn a_second_poller_meets_the_409_and_the_bot_backs_off_then_carries_on() {
+    let app = bot_app().await;
+    let chat = telegram_user(&app, "later_user", "id");
+    // The bot's first poll only asks what waits; once it returned, the bot long-polls.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !sandbox(&app)
+        .calls()
+        .iter()
+        .any(|c| c.method == "getUpdates" && c.status == 200)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bot never polled"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = sandbox(&app).calls().len();
+    let tg = app.sandbox.as_ref().unwrap();
+    // Someone else long-polls the same bot (a second server, a stray script). Its request
+    // takes over from the bot's waiting one, and is itself ended when the bot, after its
+    // back-off, polls again: each side of the conflict sees Telegram's real 409.
+    let started = tokio::time::Instant::now();
+    let intruder = reqwest::Client::new()
+        .post(format!("{}/bot{}/getUpdates", tg.api_url, tg.bot_token))
+        .json(&json!({ "timeout": 50 }))
+        .timeout(Duration::from_secs(40))
+        .send()
+        .await
+        .expect("the sandbox answers the second poller");
+    assert_eq!(intruder.status(), 409);
+    let envelope: Value = intruder.json().await.unwrap();
+    assert_eq!(
+        envelope,
+        json!({ "ok": false, "error_code": 409, "description": TERMINATED_BY_OTHER })
+    );
+    // Ended by the bot's next poll: not at once (the bot backed off instead of fighting over
+    // the updates), and well before the 50 s asked for (the bot did not give up).
+    let took = started.elapsed();
+    assert!(
+        took > Duration::from_secs(5) && took < Duration::from_secs(30),
+        "{took:?}"
+    );
+    // The bot's own waiting poll got the 409 first (it logs a warning and backs off).
+    let conflicts: Vec<_> = sandbox(&app).calls()[before..]
+        .iter()
+        .filter(|c| c.method == "getUpdates" && c.status == 409)
+        .map(|c| c.description.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    assert!(
+        conflicts.iter().all(|d| d == TERMINATED_BY_OTHER),
+        "{conflicts:?}"
+    );
+    // The other poller is gone: the bot takes the updates again and answers.
+    assert!(say(&app, chat, "/status").await.contains("/link KODE"));
+}
+
 #[tokio::test]
 async fn in_webhook_mode_updates_come_by_post_with_the_secret_token() {
     let app = spawn_sandbox_app_with(|s| {
