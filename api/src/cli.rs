@@ -19,6 +19,20 @@ use crate::{
 use anyhow::{Context, bail};
 
 /// Runs the parsed command line.
+/// The whole program: parse the command line, run it, and report a failure on one line (a
+/// person at a terminal needs the cause chain, not a backtrace). The `warta` binary is this,
+/// and so is the end-to-end suite's copy of it.
+pub async fn main() -> std::process::ExitCode {
+    use clap::Parser as _;
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(serve) => serve_command(&cli.storage, serve).await,

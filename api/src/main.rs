@@ -1,17 +1,6 @@
-//! The `warta` binary: parse the command line and run it.
-
-use std::process::ExitCode;
-
-use clap::Parser;
+//! The `warta` binary.
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    match warta::cli::run(warta::config::Cli::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // The cause chain on one line; a person at a terminal needs no backtrace.
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+async fn main() -> std::process::ExitCode {
+    warta::cli::main().await
 }

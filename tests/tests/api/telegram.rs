@@ -1386,25 +1386,6 @@ async fn a_channel_is_checked_when_registered_or_edited_and_the_answer_is_kept()
     assert_eq!(checks, 3, "each check is logged");
 }
 
-/// The `warta` binary, built first if needed (this crate cannot name it as a dependency).
-fn warta_binary() -> std::path::PathBuf {
-    let status = std::process::Command::new(env!("CARGO"))
-        .args(["build", "-q", "-p", "warta", "--bin", "warta"])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the warta binary");
-    // The test runs from `target/debug/deps/`; the binary sits one level up.
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let binary = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/debug")
-        .join("warta");
-    assert!(binary.exists(), "{binary:?}");
-    binary
-}
-
 /// Starts `warta worker` as its own process: batches of 20 under a 5-second lease.
 fn spawn_worker_process(
     binary: &std::path::Path,
@@ -1471,9 +1452,9 @@ async fn a_worker_killed_mid_batch_and_restarted_posts_nothing_twice_and_loses_n
     let posted = |sb: &Sandbox| chats.iter().map(|c| posts(sb, c).len()).sum::<usize>();
 
     // The first worker is killed outright once it is well into its work.
-    let binary = warta_binary();
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_warta-e2e"));
     let client = app.new_client(&["worker"]).await;
-    let mut first = spawn_worker_process(&binary, &app, &tg, &client, "crash-1");
+    let mut first = spawn_worker_process(binary, &app, &tg, &client, "crash-1");
     let deadline = Instant::now() + patience;
     while posted(&sb) < 30 {
         assert!(Instant::now() < deadline, "the first worker posts nothing");
@@ -1489,7 +1470,7 @@ async fn a_worker_killed_mid_batch_and_restarted_posts_nothing_twice_and_loses_n
     );
 
     // A second worker takes over once the leases end, and everything settles.
-    let mut second = spawn_worker_process(&binary, &app, &tg, &client, "crash-2");
+    let mut second = spawn_worker_process(binary, &app, &tg, &client, "crash-2");
     let deadline = Instant::now() + patience;
     let rows = loop {
         let rows = all_publications(&app).await;
