@@ -327,6 +327,12 @@ async fn a_blank_reason_a_wrong_role_and_an_unsent_publication_are_refused() {
             "BAD_USER_INPUT",
         ),
         (
+            &o.staff,
+            CORRECT,
+            json!({ "publicationId": p["id"], "text": " \n ", "reason": "Kosong" }),
+            "BAD_USER_INPUT",
+        ),
+        (
             &o.requester,
             RETRACT,
             json!({ "publicationId": p["id"], "reason": "Salah" }),
