@@ -26,5 +26,6 @@ mod subscriptions;
 mod telegram;
 mod telegram_bot;
 mod telegram_corrections;
+mod telegram_journeys;
 mod telegram_officials;
 mod tokens;

@@ -212,7 +212,7 @@ pub(crate) async fn publish(app: &TestApp, o: &Officials, id: &str) -> Value {
         .clone()
 }
 
-async fn request(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn request(app: &TestApp, token: &str, id: &str) -> Value {
     app.gql_ok(Some(token), PUBLICATIONS, json!({ "id": id }))
         .await["request"]
         .clone()
@@ -239,7 +239,7 @@ fn settled(status: &Value) -> bool {
 }
 
 /// Polls the request until `done` holds for it, or fails after [`PATIENCE`].
-async fn wait_for(
+pub(crate) async fn wait_for(
     app: &TestApp,
     token: &str,
     id: &str,
@@ -285,7 +285,7 @@ fn no_caption(message: &MessageView) -> bool {
 }
 
 /// The calls of `method` the sandbox answered, oldest first.
-fn calls_of(sandbox: &Sandbox, method: &str) -> Vec<warta::telegram::sandbox::CallView> {
+pub(crate) fn calls_of(sandbox: &Sandbox, method: &str) -> Vec<warta::telegram::sandbox::CallView> {
     sandbox
         .calls()
         .into_iter()

@@ -1,0 +1,165 @@
+//! Telegram journeys the other modules leave out: publications scheduled for later (also
+//! across a restart), and the faults of telegram.md a person has to act on.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use warta::telegram::sandbox::{Fault, NewFault};
+use warta_tests::{TestApp, spawn_sandbox_app, walk::PUBLISH};
+
+use crate::telegram::{
+    Officials, calls_of, channel_id, officials, posts, publication_for, request, sandbox,
+    submission, to_publication, wait_for, wait_settled, without_rate_limits,
+};
+
+/// How far ahead the scheduled publications are set: long enough to look at them queued.
+const AHEAD: Duration = Duration::from_secs(5);
+
+/// Staff publish the request at `at` instead of now.
+async fn publish_at(app: &TestApp, o: &Officials, id: &str, at: DateTime<Utc>) -> Value {
+    app.gql_ok(
+        Some(&o.staff),
+        PUBLISH,
+        json!({ "input": { "requestId": id, "scheduleAt": at.to_rfc3339() } }),
+    )
+    .await["publishRequest"]
+        .clone()
+}
+
+/// A request at step 6 for `chat`, published for `AHEAD` from now; returns its id and time.
+async fn scheduled(app: &TestApp, o: &Officials, chat: &str) -> (String, DateTime<Utc>) {
+    let channels = vec![channel_id(app, chat).await];
+    let id = to_publication(
+        app,
+        o,
+        submission("Wisuda Periode I", "Wisuda dimulai pukul 08.00 WIB.", &[]),
+        &channels,
+    )
+    .await;
+    let at = Utc::now() + AHEAD;
+    let published = publish_at(app, o, &id, at).await;
+    assert_eq!(published["publications"][0]["status"], "QUEUED");
+    (id, at)
+}
+
+/// Asserts that nothing reached `chat` yet and the publication still waits in the queue.
+async fn still_queued(app: &TestApp, o: &Officials, id: &str, chat: &str) {
+    let r = request(app, &o.staff, id).await;
+    assert_eq!(publication_for(&r, chat)["status"], "QUEUED", "{r:#}");
+    assert!(posts(&sandbox(app).sandbox, chat).is_empty());
+    assert!(calls_of(&sandbox(app).sandbox, "sendMessage").is_empty());
+}
+
+/// Waits for the publication to be sent and asserts it went out once, not before `at`.
+async fn sent_once_at(app: &TestApp, o: &Officials, id: &str, chat: &str, at: DateTime<Utc>) {
+    wait_for(
+        app,
+        &o.staff,
+        id,
+        "the scheduled publication to be sent",
+        |r| publication_for(r, chat)["status"] == "SENT",
+    )
+    .await;
+    let sends = calls_of(&sandbox(app).sandbox, "sendMessage");
+    assert_eq!(sends.len(), 1, "{sends:?}");
+    assert!(
+        sends[0].at_ms >= at.timestamp_millis(),
+        "sent at {} ms, scheduled for {} ms",
+        sends[0].at_ms,
+        at.timestamp_millis()
+    );
+    assert_eq!(posts(&sandbox(app).sandbox, chat).len(), 1);
+}
+
+#[tokio::test]
+async fn a_scheduled_publication_waits_for_its_time_and_is_then_sent() {
+    let app = spawn_sandbox_app().await;
+    let o = officials(&app).await;
+    let chat = "@info_unej";
+    let (id, at) = scheduled(&app, &o, chat).await;
+
+    // Shortly before its time it is still queued (the only fixed sleep: to show it waits).
+    let early = (at - Utc::now() - chrono::Duration::seconds(1))
+        .to_std()
+        .expect("the schedule is still ahead");
+    tokio::time::sleep(early).await;
+    still_queued(&app, &o, &id, chat).await;
+
+    sent_once_at(&app, &o, &id, chat, at).await;
+}
+
+#[tokio::test]
+async fn a_scheduled_publication_is_sent_at_its_time_after_a_restart_in_between() {
+    let mut app = spawn_sandbox_app().await;
+    let o = officials(&app).await;
+    let chat = "@humas_unej";
+    let (id, at) = scheduled(&app, &o, chat).await;
+
+    app.restart().await;
+    assert!(Utc::now() < at, "the restart took longer than the schedule");
+    still_queued(&app, &o, &id, chat).await;
+
+    sent_once_at(&app, &o, &id, chat, at).await;
+}
+
+#[tokio::test]
+async fn an_html_parse_error_fails_that_channel_with_a_reason_and_the_others_are_sent() {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    without_rate_limits(&sb);
+    let o = officials(&app).await;
+    let refusal = "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'";
+    sb.inject_fault(NewFault {
+        method: "sendMessage".into(),
+        times: 1,
+        chat_id: None,
+        fault: Fault::Error {
+            error_code: 400,
+            description: refusal.into(),
+            parameters: None,
+        },
+    })
+    .expect("a fault");
+    let chats = ["@info_unej", "@humas_unej", "@kabar_mahasiswa_unej"];
+    let mut channels = Vec::new();
+    for chat in chats {
+        channels.push(channel_id(&app, chat).await);
+    }
+    let id = to_publication(
+        &app,
+        &o,
+        submission(
+            "Seminar Nasional",
+            "Pendaftaran dibuka s.d. 5 Desember.",
+            &[],
+        ),
+        &channels,
+    )
+    .await;
+    crate::telegram::publish(&app, &o, &id).await;
+
+    let r = wait_settled(&app, &o.staff, &id).await;
+    let (failed, sent): (Vec<&str>, Vec<&str>) = chats
+        .iter()
+        .partition(|chat| publication_for(&r, chat)["status"] == "FAILED");
+    assert_eq!(failed.len(), 1, "one channel met the refusal: {r:#}");
+    assert_eq!(sent.len(), 2, "{r:#}");
+    for chat in &sent {
+        assert_eq!(publication_for(&r, chat)["status"], "SENT");
+        assert_eq!(posts(&sb, chat).len(), 1, "{chat} has its post");
+    }
+    let p = publication_for(&r, failed[0]);
+    let reason = p["lastError"].as_str().expect("a reason");
+    assert!(
+        reason.contains("the formatting could not be read by Telegram") && reason.contains(refusal),
+        "{reason}"
+    );
+    assert_eq!(p["attempts"], 1, "a refusal is not retried: {p:#}");
+    assert!(p["link"].is_null());
+    assert!(posts(&sb, failed[0]).is_empty());
+    assert_eq!(
+        r["status"], "PUBLICATION",
+        "staff still have work at step 6"
+    );
+}
