@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{
-    intake_session, setting, telegram_account, telegram_link_code, telegram_update, user,
+    attachment, intake_session, request, setting, telegram_account, telegram_link_code,
+    telegram_update, user,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -446,6 +447,28 @@ impl Services {
         };
         tx.commit().await?;
         Ok(saved)
+    }
+
+    /// The request a dialogue's file went into, when `submitRequest` already took it: the
+    /// bot's idempotency key for a confirmation handled again after a crash.
+    pub async fn request_with_attachment(
+        &self,
+        attachment_id: i64,
+        user_id: i64,
+    ) -> ServiceResult<Option<request::Model>> {
+        let Some(attachment) = attachment::Entity::find_by_id(attachment_id)
+            .filter(attachment::Column::UploaderUserId.eq(user_id))
+            .one(&self.db.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(request_id) = attachment.request_id else {
+            return Ok(None);
+        };
+        Ok(request::Entity::find_by_id(request_id)
+            .one(&self.db.conn)
+            .await?)
     }
 
     /// Ends a dialogue (submitted or cancelled).

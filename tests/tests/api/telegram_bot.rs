@@ -1,12 +1,13 @@
 //! The Telegram bot against the sandbox, through the real server: linking a chat with a
 //! one-time code, the intake dialogue ending in a request at step 1 with its letter and media,
 //! an album split across `getUpdates` batches with a restart in between, `/status`, updates
-//! neither lost nor handled twice across a restart, a second poller (409), and webhook mode.
+//! neither lost nor handled twice across a restart, an answer and a confirmation handled again
+//! after a crash taking effect once, a second poller (409), and webhook mode.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 use warta::telegram::sandbox::{
     AlbumItem, FileSpec, MessageView, NewUser, UserAlbum, UserMessage, media::FileKind,
@@ -567,6 +568,62 @@ async fn an_update_is_neither_lost_nor_handled_twice_across_a_restart() {
     );
     let ids: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.update_id).collect();
     assert_eq!(ids.len(), rows.len());
+}
+
+/// Hands the newest handled update to the handler again, as a crash right after handling it
+/// and before marking it processed does on the next start.
+async fn replay_last_update(app: &TestApp) {
+    let row = entity::telegram_update::Entity::find()
+        .order_by_desc(entity::telegram_update::Column::UpdateId)
+        .one(&app.services.db.conn)
+        .await
+        .unwrap()
+        .expect("a stored update");
+    assert!(row.processed_at.is_some());
+    let mut again: entity::telegram_update::ActiveModel = row.into();
+    again.processed_at = Set(None);
+    again.error = Set(None);
+    again.update(&app.services.db.conn).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_replayed_answer_or_confirmation_takes_effect_once_and_is_answered_again() {
+    let app = bot_app().await;
+    let (user, chat) = linked_requester(&app, "id").await;
+    answer_up_to_letter(&app, chat, "Lomba Debat Mahasiswa").await;
+
+    // The date answer again: not taken for the letter, the letter is asked for again.
+    let before = bot_messages(&app, chat).len();
+    replay_last_update(&app).await;
+    let again = replies(&app, chat, before, 1).await;
+    assert!(again[0].starts_with("5/6"), "{again:?}");
+    settled(&app).await;
+    let session = app.services.intake_session(chat).await.unwrap().unwrap();
+    assert_eq!(session.step, "letter");
+
+    assert!(send(&app, chat, pdf("surat.pdf"), 1).await[0].starts_with("6/6"));
+    assert!(
+        say(&app, chat, "lewati")
+            .await
+            .contains("Lomba Debat Mahasiswa")
+    );
+    let confirming = app.services.intake_session(chat).await.unwrap().unwrap();
+    let done = say(&app, chat, "kirim").await;
+    assert!(done.contains("nomor agenda"), "{done}");
+    settled(&app).await;
+
+    // The confirmation again, as if the crash came after `submitRequest` and before the
+    // dialogue ended: no second request, the same answer is sent again.
+    app.services.save_intake_session(confirming).await.unwrap();
+    let before = bot_messages(&app, chat).len();
+    replay_last_update(&app).await;
+    let again = replies(&app, chat, before, 1).await;
+    assert_eq!(again[0], done);
+    settled(&app).await;
+    let requests = my_requests(&app, &user).await;
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(done.contains(requests[0]["agendaNumber"].as_str().unwrap()));
+    assert!(app.services.intake_session(chat).await.unwrap().is_none());
 }
 
 /// Telegram's answer to a `getUpdates` that another `getUpdates` for the same bot ended.

@@ -100,6 +100,10 @@ struct Answers {
     /// What each album seen so far was for, so a late item joins its album's role.
     #[serde(default)]
     albums: BTreeMap<String, FileRole>,
+    /// The last message whose answer was saved: the same message handled again after a
+    /// crash is not taken for the next answer.
+    #[serde(default)]
+    last_message: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,6 +233,18 @@ pub async fn answer(
         return Ok(false);
     };
     let mut session = Session::from_row(row);
+    if session
+        .answers
+        .last_message
+        .is_some_and(|m| message.id.0 <= m)
+    {
+        // Saved already, the crash came before the update was marked processed: only the
+        // question that follows is asked again (it may have been lost with the crash).
+        ask_again(ctx, &session).await?;
+        return Ok(true);
+    }
+    // Every save below records the message along with its answer, in the same write.
+    session.answers.last_message = Some(message.id.0);
     let lang = session.lang;
     let text = message.text().map(str::trim).unwrap_or_default();
     match session.step {
@@ -352,6 +368,20 @@ pub async fn answer(
         }
     }
     Ok(true)
+}
+
+/// The question the dialogue waits on.
+async fn ask_again(ctx: &BotContext, session: &Session) -> Result<(), BotError> {
+    let question = match session.step {
+        Step::Title => texts::ask_title(session.lang),
+        Step::Narrative => texts::ask_narrative(session.lang),
+        Step::Audience => texts::ask_audience(session.lang),
+        Step::Date => texts::ask_date(session.lang),
+        Step::Letter => texts::ask_letter(session.lang),
+        Step::Media => texts::ask_media(session.lang),
+        Step::Confirm => return send_summary(ctx, session).await,
+    };
+    super::say(ctx, session.chat_id, question).await
 }
 
 fn is_one_of(text: &str, words: &[&str]) -> bool {
@@ -594,47 +624,62 @@ async fn send_summary(ctx: &BotContext, session: &Session) -> Result<(), BotErro
 async fn submit(ctx: &BotContext, session: &Session, owner: &ChatOwner) -> Result<(), BotError> {
     let lang = session.lang;
     let chat_id = session.chat_id;
-    let a = &session.answers;
-    let input = json!({
-        "title": a.title,
-        "narrative": a.narrative,
-        "audience": a.audience,
-        "desiredDate": a.desired_date.map(|d| d.to_string()),
-        "attachmentIds": session.files.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
-    });
-    let result = ctx
-        .execute(
-            &owner.principal,
-            "mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id agendaNumber } }",
-            json!({ "input": input }),
-        )
-        .await;
-    match result {
-        Ok(data) => {
-            ctx.services.end_intake_session(chat_id).await?;
-            let request = &data["submitRequest"];
-            let link = format!(
-                "{}/requests/{}",
-                ctx.services.settings.public_url,
-                request["id"].as_str().unwrap_or_default()
-            );
-            let text = texts::submitted(
-                lang,
-                request["agendaNumber"].as_str().unwrap_or_default(),
-                &link,
-            );
-            super::paced(|| {
-                ctx.bot
-                    .send_message(teloxide::types::ChatId(chat_id), text.clone())
-                    .reply_markup(KeyboardRemove::new())
-            })
-            .await?;
+    // A confirmation handled again after a crash between `submitRequest` and the end of the
+    // dialogue: the letter already belongs to the request, so only the answer is sent again.
+    let letter = session.files.first().and_then(|f| f.id.parse().ok());
+    let earlier = match letter {
+        Some(id) => {
+            ctx.services
+                .request_with_attachment(id, owner.user.id)
+                .await?
         }
-        Err(BotError::Api { code, message }) if code != "INTERNAL" => {
-            super::say(ctx, chat_id, &texts::submit_failed(lang, &message)).await?;
+        None => None,
+    };
+    let (id, agenda_number) = match earlier {
+        Some(request) => (request.id.to_string(), request.agenda_number),
+        None => {
+            let a = &session.answers;
+            let input = json!({
+                "title": a.title,
+                "narrative": a.narrative,
+                "audience": a.audience,
+                "desiredDate": a.desired_date.map(|d| d.to_string()),
+                "attachmentIds": session.files.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
+            });
+            let result = ctx
+                .execute(
+                    &owner.principal,
+                    "mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id agendaNumber } }",
+                    json!({ "input": input }),
+                )
+                .await;
+            match result {
+                Ok(data) => {
+                    let request = &data["submitRequest"];
+                    (
+                        request["id"].as_str().unwrap_or_default().to_owned(),
+                        request["agendaNumber"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    )
+                }
+                Err(BotError::Api { code, message }) if code != "INTERNAL" => {
+                    return super::say(ctx, chat_id, &texts::submit_failed(lang, &message)).await;
+                }
+                Err(e) => return Err(e),
+            }
         }
-        Err(e) => return Err(e),
-    }
+    };
+    ctx.services.end_intake_session(chat_id).await?;
+    let link = format!("{}/requests/{id}", ctx.services.settings.public_url);
+    let text = texts::submitted(lang, &agenda_number, &link);
+    super::paced(|| {
+        ctx.bot
+            .send_message(teloxide::types::ChatId(chat_id), text.clone())
+            .reply_markup(KeyboardRemove::new())
+    })
+    .await?;
     Ok(())
 }
 

@@ -69,7 +69,17 @@ pub async fn handle_stored(ctx: &BotContext) -> Result<(), BotError> {
                 }
             };
             // Marked after handling: a crash in between hands the update over again on the
-            // next start, the only window in which an update can be handled twice.
+            // next start (the only window in which an update is handled twice), so the
+            // effects are made safe to repeat rather than bound to this mark:
+            // - exactly once: a dialogue's answer (the session records the message it saved
+            //   and skips it when it comes again), the submitted request (`submitRequest` is
+            //   not called again once the dialogue's letter belongs to a request), a link (the
+            //   repeat finds its code used and is refused, so its reply says so), an
+            //   official's button (its mutation carries the request's version: a repeat is a
+            //   `CONFLICT`, not a second step);
+            // - at least once: the bot's replies (Telegram has no idempotency key, a reply
+            //   may be sent twice), and a file uploaded just before the crash (uploaded again;
+            //   the first copy stays unattached).
             ctx.services.finish_telegram_update(row.id, error).await?;
         }
     }
