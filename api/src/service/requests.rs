@@ -22,6 +22,7 @@ use crate::{
         audit::{NewEvent, append_event, push_outbox, topic},
         error::{check_len, check_required},
     },
+    telegram::publisher::render,
     workflow::{
         self, Actor, Checklist, Command, DeliveryOutcome, Event, Holder, Priority,
         PublicationStatus, RequestState, Role, Status, Step,
@@ -383,6 +384,7 @@ impl Services {
         }
         let mut applied = Vec::new();
         for command in commands {
+            check_fits_telegram(&*tx, request_id, &state, command).await?;
             let events = workflow::decide(&state, &actor, command)?;
             for event in events {
                 let before = state.clone();
@@ -1022,6 +1024,38 @@ impl Services {
 
 /// What the pure rules cannot know: a named recipient must be an active holder of the next
 /// step's role, and a due time must lie ahead.
+/// Refuses to pass as fit, or to publish, a text Telegram would refuse: it is never cut, so
+/// the deputy has to shorten it (checked here rather than failing later in the worker).
+async fn check_fits_telegram(
+    db: &impl ConnectionTrait,
+    request_id: i64,
+    state: &RequestState,
+    command: &Command,
+) -> ServiceResult<()> {
+    if !matches!(
+        command,
+        Command::Review {
+            verdict: workflow::Verdict::Fit,
+            ..
+        } | Command::Publish { .. }
+    ) {
+        return Ok(());
+    }
+    let content = content_version::Entity::find()
+        .filter(content_version::Column::RequestId.eq(request_id))
+        .filter(content_version::Column::VersionNo.eq(state.content_version))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("content version"))?;
+    render::check_text(&content.title, &content.narrative)
+        .map(|_| ())
+        .map_err(|e| {
+            ServiceError::BadInput(format!(
+                "cannot be published on Telegram as it stands: {e}; shorten the narrative"
+            ))
+        })
+}
+
 async fn check_forward_targets(
     db: &impl ConnectionTrait,
     state: &RequestState,

@@ -280,7 +280,7 @@ pub(crate) fn posts(sandbox: &Sandbox, chat: &str) -> Vec<MessageView> {
 }
 
 /// A media message without a caption (the sandbox shows an empty one).
-fn no_caption(message: &MessageView) -> bool {
+pub(crate) fn no_caption(message: &MessageView) -> bool {
     message.caption.as_deref().unwrap_or_default().is_empty()
 }
 

@@ -6,11 +6,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use warta::telegram::sandbox::{Fault, NewFault};
-use warta_tests::{TestApp, spawn_sandbox_app, walk::PUBLISH};
+use warta_tests::{
+    Role, TestApp, error_code, spawn_app, spawn_sandbox_app,
+    walk::{PUBLISH, REVIEW, Stage},
+};
 
 use crate::telegram::{
-    Officials, calls_of, channel_id, officials, posts, publication_for, request, sandbox,
-    submission, to_publication, wait_for, wait_settled, without_rate_limits,
+    Officials, calls_of, channel_id, jpeg, no_caption, officials, posts, publication_for, request,
+    sandbox, shown_text, submission, to_publication, upload_media, wait_for, wait_settled,
+    without_rate_limits,
 };
 
 /// How far ahead the scheduled publications are set: long enough to look at them queued.
@@ -162,4 +166,109 @@ async fn an_html_parse_error_fails_that_channel_with_a_reason_and_the_others_are
         r["status"], "PUBLICATION",
         "staff still have work at step 6"
     );
+}
+
+#[tokio::test]
+async fn twelve_photos_go_as_an_album_of_ten_and_one_of_two_with_the_caption_on_the_first() {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    without_rate_limits(&sb);
+    let o = officials(&app).await;
+    let mut photos = Vec::new();
+    for i in 0..12u16 {
+        photos.push(
+            upload_media(
+                &app,
+                &o.requester,
+                &format!("foto-{i}.jpg"),
+                jpeg(640 + i, 480),
+            )
+            .await,
+        );
+    }
+    let chat = "@kabar_mahasiswa_unej";
+    let channels = vec![channel_id(&app, chat).await];
+    let (title, narrative) = ("Pekan Olahraga Mahasiswa", "Dua belas foto pertandingan.");
+    let id = to_publication(&app, &o, submission(title, narrative, &photos), &channels).await;
+    crate::telegram::publish(&app, &o, &id).await;
+
+    let r = wait_settled(&app, &o.staff, &id).await;
+    let p = publication_for(&r, chat);
+    assert_eq!(p["status"], "SENT", "{p:#}");
+    let received = posts(&sb, chat);
+    assert_eq!(received.len(), 12, "every photo is posted, none dropped");
+    assert!(received.iter().all(|m| m.kind == "photo"));
+    let (first, second) = received.split_at(10);
+    let group = first[0].media_group_id.clone();
+    assert!(group.is_some() && first.iter().all(|m| m.media_group_id == group));
+    let rest = second[0].media_group_id.clone();
+    assert!(
+        rest.is_some() && rest != group,
+        "the last two are an album of their own"
+    );
+    assert!(second.iter().all(|m| m.media_group_id == rest));
+    assert_eq!(
+        first[0].caption.as_deref(),
+        Some(shown_text(title, narrative).as_str())
+    );
+    assert!(received[1..].iter().all(no_caption), "one caption in all");
+    let groups = calls_of(&sb, "sendMediaGroup");
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(
+        groups.iter().all(|c| c.status == 200),
+        "Telegram refused none: {groups:?}"
+    );
+    let ids: Vec<i64> = received.iter().map(|m| i64::from(m.message_id)).collect();
+    assert_eq!(p["messageIds"], json!(ids));
+}
+
+#[tokio::test]
+async fn a_text_over_4096_code_points_is_refused_at_review_with_a_reason_and_never_cut() {
+    let app = spawn_app().await;
+    let requester = app.new_user(&[Role::Requester]).await;
+    // 4100 emoji are 4100 code points (8200 UTF-16 units): over Telegram's 4096.
+    let narrative = "😀".repeat(4100);
+    let input = submission("Terlalu panjang", &narrative, &[]);
+    let walked = app.submitted_at(Stage::Review, requester, input).await;
+    let deputy = app.user(Role::HumasDeputy).await;
+    let fit = json!({ "input": { "requestId": walked.id, "verdict": "FIT" } });
+
+    let refused = app.gql(Some(&deputy.token), REVIEW, fit.clone()).await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{refused:#}"
+    );
+    let message = refused["errors"][0]["message"].as_str().expect("a message");
+    assert!(
+        message.contains("Telegram allows 4096") && message.contains("shorten the narrative"),
+        "{message}"
+    );
+    let r = app
+        .gql_ok(
+            Some(&deputy.token),
+            "query($id: ID!) { request(id: $id) { status content { narrative } } }",
+            json!({ "id": walked.id }),
+        )
+        .await;
+    assert_eq!(
+        r["request"]["status"], "REVIEW",
+        "the request stays with the deputy"
+    );
+    assert_eq!(
+        r["request"]["content"]["narrative"], narrative,
+        "the text is kept whole, not cut"
+    );
+
+    // Shortened to exactly 4096 code points with the title, it passes.
+    let title_and_gap = "Terlalu panjang\n\n".chars().count();
+    let shortened = "😀".repeat(4096 - title_and_gap);
+    app.gql_ok(
+        Some(&deputy.token),
+        "mutation($input: ReviseContentInput!) { reviseContent(input: $input) { id } }",
+        json!({ "input": { "requestId": walked.id, "narrative": shortened } }),
+    )
+    .await;
+    let d = app.gql_ok(Some(&deputy.token), REVIEW, fit).await;
+    assert_eq!(d["reviewRequest"]["status"], "ASSIGNMENT");
 }
