@@ -167,12 +167,24 @@ pub(crate) async fn to_publication(
         .gql_ok(Some(&o.requester), SUBMIT, json!({ "input": input }))
         .await;
     let id = d["submitRequest"]["id"].as_str().expect("an id").to_owned();
+    app.gql_ok(
+        Some(&o.vice_rector),
+        FORWARD,
+        json!({ "input": { "requestId": id, "instruction": "TINDAK_LANJUTI" } }),
+    )
+    .await;
+    from_instruction_to_publication(app, o, &id, channels).await;
+    id
+}
+
+/// Walks a request at step 2 through steps 2–5 to staff, with `channels` chosen at step 2.
+pub(crate) async fn from_instruction_to_publication(
+    app: &TestApp,
+    o: &Officials,
+    id: &str,
+    channels: &[String],
+) {
     let steps = [
-        (
-            &o.vice_rector,
-            FORWARD,
-            json!({ "requestId": id, "instruction": "TINDAK_LANJUTI" }),
-        ),
         (
             &o.bureau_head,
             FORWARD,
@@ -198,7 +210,6 @@ pub(crate) async fn to_publication(
         app.gql_ok(Some(token), operation, json!({ "input": input }))
             .await;
     }
-    id
 }
 
 /// Staff publish the request (step 6): its channels are queued for the worker.

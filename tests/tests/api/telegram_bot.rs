@@ -53,7 +53,12 @@ fn text_of(m: &MessageView) -> String {
 
 /// Sends a message as the user and returns the bot's answers to it (waiting for `answers`
 /// messages).
-async fn send(app: &TestApp, user: i64, message: UserMessage, answers: usize) -> Vec<String> {
+pub(crate) async fn send(
+    app: &TestApp,
+    user: i64,
+    message: UserMessage,
+    answers: usize,
+) -> Vec<String> {
     let before = bot_messages(app, user).len();
     sandbox(app)
         .user_message(user, message)
@@ -61,7 +66,7 @@ async fn send(app: &TestApp, user: i64, message: UserMessage, answers: usize) ->
     replies(app, user, before, answers).await
 }
 
-async fn say(app: &TestApp, user: i64, text: &str) -> String {
+pub(crate) async fn say(app: &TestApp, user: i64, text: &str) -> String {
     send(
         app,
         user,
@@ -104,7 +109,7 @@ async fn link_code(app: &TestApp, user: &TestUser) -> Value {
 }
 
 /// A requester whose Telegram chat is linked.
-async fn linked_requester(app: &TestApp, language: &str) -> (TestUser, i64) {
+pub(crate) async fn linked_requester(app: &TestApp, language: &str) -> (TestUser, i64) {
     let user = app.new_user(&[Role::Requester]).await;
     let chat = telegram_user(
         app,
@@ -122,7 +127,7 @@ async fn linked_requester(app: &TestApp, language: &str) -> (TestUser, i64) {
     (user, chat)
 }
 
-fn pdf(name: &str) -> UserMessage {
+pub(crate) fn pdf(name: &str) -> UserMessage {
     UserMessage {
         document: Some(FileSpec {
             file_name: Some(name.to_owned()),
@@ -146,7 +151,7 @@ fn photo(album: Option<&str>) -> UserMessage {
 }
 
 /// Answers the questions up to the request letter.
-async fn answer_up_to_letter(app: &TestApp, chat: i64, title: &str) {
+pub(crate) async fn answer_up_to_letter(app: &TestApp, chat: i64, title: &str) {
     assert!(say(app, chat, "/baru").await.contains("judul"));
     assert!(say(app, chat, title).await.contains("narasi"));
     assert!(
@@ -163,7 +168,7 @@ async fn answer_up_to_letter(app: &TestApp, chat: i64, title: &str) {
 }
 
 /// My requests as GraphQL shows them, newest first.
-async fn my_requests(app: &TestApp, user: &TestUser) -> Vec<Value> {
+pub(crate) async fn my_requests(app: &TestApp, user: &TestUser) -> Vec<Value> {
     app.gql_ok(
         Some(&user.token),
         "{ requests(filter: {mine: true}) { nodes { id agendaNumber title audience desiredDate status currentStepNumber narrative: content { narrative } attachments { kind filename contentType } } } }",

@@ -1,5 +1,6 @@
 //! Telegram journeys the other modules leave out: publications scheduled for later (also
-//! across a restart), and the faults of telegram.md a person has to act on.
+//! across a restart), the faults and limits of telegram.md a person has to act on, and the
+//! whole SOP from the bot's intake dialogue to the channel post and the archive.
 
 use std::time::Duration;
 
@@ -7,15 +8,17 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use warta::telegram::sandbox::{Fault, NewFault};
 use warta_tests::{
-    Role, TestApp, error_code, spawn_app, spawn_sandbox_app,
-    walk::{PUBLISH, REVIEW, Stage},
+    Role, TestApp, error_code, spawn_app, spawn_sandbox_app, spawn_sandbox_app_with,
+    walk::{ARCHIVE, PUBLISH, REVIEW, Stage},
 };
 
 use crate::telegram::{
-    Officials, calls_of, channel_id, jpeg, no_caption, officials, posts, publication_for, request,
-    sandbox, shown_text, submission, to_publication, upload_media, wait_for, wait_settled,
-    without_rate_limits,
+    Officials, calls_of, channel_id, from_instruction_to_publication, jpeg, no_caption, officials,
+    posts, publication_for, request, sandbox, shown_text, submission, to_publication, upload_media,
+    wait_for, wait_settled, without_rate_limits,
 };
+use crate::telegram_bot::{answer_up_to_letter, linked_requester, my_requests, pdf, say, send};
+use crate::telegram_officials::{bot_messages, button, link, press, wait_for_message, wait_until};
 
 /// How far ahead the scheduled publications are set: long enough to look at them queued.
 const AHEAD: Duration = Duration::from_secs(5);
@@ -271,4 +274,102 @@ async fn a_text_over_4096_code_points_is_refused_at_review_with_a_reason_and_nev
     .await;
     let d = app.gql_ok(Some(&deputy.token), REVIEW, fit).await;
     assert_eq!(d["reviewRequest"]["status"], "ASSIGNMENT");
+}
+
+#[tokio::test]
+async fn a_request_made_in_telegram_walks_the_sop_into_the_channel_and_the_requester_hears_of_it() {
+    let app = spawn_sandbox_app_with(|s| {
+        s.bot = true;
+        s.push_notifier = true;
+        s.push_check_interval = Duration::from_millis(200);
+    })
+    .await;
+    let sb = sandbox(&app).sandbox.clone();
+    let o = officials(&app).await;
+    let vr = app.user(Role::ViceRector).await;
+    let vr_chat = link(&app, &vr).await;
+
+    // The requester makes the request in the bot's dialogue.
+    let (requester, chat) = linked_requester(&app, "id").await;
+    let title = "Beasiswa Prestasi 2027";
+    answer_up_to_letter(&app, chat, title).await;
+    let asked = send(&app, chat, pdf("surat-permohonan.pdf"), 1).await;
+    assert!(asked[0].contains("6/6"), "{asked:?}");
+    assert!(say(&app, chat, "selesai").await.contains("1 surat"));
+    let done = say(&app, chat, "✅ Kirim").await;
+    assert!(done.contains("nomor agenda"), "{done}");
+    let mine = my_requests(&app, &requester).await;
+    assert_eq!(mine.len(), 1);
+    let id = mine[0]["id"].as_str().expect("an id").to_owned();
+    assert_eq!(mine[0]["status"], "DISPOSITION");
+
+    // Step 1: the vice rector forwards it with the button of the direct message.
+    let dm = wait_for_message(&app, vr_chat, 1).await;
+    assert!(
+        dm.text.as_deref().unwrap_or_default().contains(title),
+        "{dm:#?}"
+    );
+    let answer = press(
+        &app,
+        vr_chat,
+        dm.message_id,
+        &button(&dm, "Disposisi ke Kepala BPKH"),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
+    );
+    assert_eq!(request(&app, &vr.token, &id).await["status"], "INSTRUCTION");
+
+    // Steps 2–5 through the API, then staff publish to the sandbox channel.
+    let channel = "@info_unej";
+    from_instruction_to_publication(&app, &o, &id, &[channel_id(&app, channel).await]).await;
+    crate::telegram::publish(&app, &o, &id).await;
+    let r = wait_for(&app, &o.staff, &id, "the request to reach ARCHIVING", |r| {
+        r["status"] == "ARCHIVING"
+    })
+    .await;
+    let p = publication_for(&r, channel);
+    assert_eq!(p["status"], "SENT", "{p:#}");
+    let received = posts(&sb, channel);
+    assert_eq!(received.len(), 1, "{received:#?}");
+    assert_eq!(
+        received[0].text.as_deref(),
+        Some(
+            shown_text(
+                title,
+                "Universitas Jember membuka pendaftaran beasiswa prestasi."
+            )
+            .as_str()
+        )
+    );
+    let post_link = p["link"].as_str().expect("a link").to_owned();
+    assert_eq!(
+        post_link,
+        format!("https://t.me/info_unej/{}", received[0].message_id)
+    );
+
+    // The requester's chat is told, with the post's link.
+    wait_until(&app, chat, "the requester hears of the publication", |m| {
+        m.iter()
+            .any(|m| m.text.as_deref().unwrap_or_default().contains(&post_link))
+    })
+    .await;
+    let told = bot_messages(&app, chat)
+        .into_iter()
+        .filter_map(|m| m.text)
+        .find(|t| t.contains(&post_link))
+        .expect("the news");
+    assert!(told.starts_with("Sudah terbit"), "{told}");
+
+    // Staff archive it: the SOP is complete.
+    let d = app
+        .gql_ok(
+            Some(&o.staff),
+            ARCHIVE,
+            json!({ "input": { "requestId": id, "classificationCode": "HM.00.01", "retentionYears": 5 } }),
+        )
+        .await;
+    assert_eq!(d["archiveRequest"]["status"], "ARCHIVED");
 }

@@ -34,7 +34,7 @@ async fn spawn_bot_app() -> TestApp {
 }
 
 /// Links `user` to a new sandbox account that started the bot; returns the chat id.
-async fn link(app: &TestApp, user: &TestUser) -> i64 {
+pub(crate) async fn link(app: &TestApp, user: &TestUser) -> i64 {
     let sandbox = &app.sandbox.as_ref().expect("sandbox mode").sandbox;
     let chat_id = 900_000_000 + user.id;
     sandbox
@@ -60,7 +60,7 @@ async fn link(app: &TestApp, user: &TestUser) -> i64 {
     chat_id
 }
 
-fn bot_messages(app: &TestApp, chat_id: i64) -> Vec<MessageView> {
+pub(crate) fn bot_messages(app: &TestApp, chat_id: i64) -> Vec<MessageView> {
     app.sandbox
         .as_ref()
         .expect("sandbox mode")
@@ -73,7 +73,7 @@ fn bot_messages(app: &TestApp, chat_id: i64) -> Vec<MessageView> {
 }
 
 /// Waits for the `n`-th message (counting from 1) the bot sent to the chat.
-async fn wait_for_message(app: &TestApp, chat_id: i64, n: usize) -> MessageView {
+pub(crate) async fn wait_for_message(app: &TestApp, chat_id: i64, n: usize) -> MessageView {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         let messages = bot_messages(app, chat_id);
@@ -90,7 +90,7 @@ async fn wait_for_message(app: &TestApp, chat_id: i64, n: usize) -> MessageView 
 }
 
 /// Waits until `check` holds for the chat's bot messages.
-async fn wait_until(
+pub(crate) async fn wait_until(
     app: &TestApp,
     chat_id: i64,
     what: &str,
@@ -128,7 +128,7 @@ fn buttons(message: &MessageView) -> Vec<(String, String)> {
     })
 }
 
-fn button(message: &MessageView, text: &str) -> String {
+pub(crate) fn button(message: &MessageView, text: &str) -> String {
     buttons(message)
         .into_iter()
         .find(|(t, _)| t == text)
@@ -137,7 +137,7 @@ fn button(message: &MessageView, text: &str) -> String {
 }
 
 /// Presses a button on a message of the user's own chat and waits for the bot's answer text.
-async fn press(app: &TestApp, chat_id: i64, message_id: i32, data: &str) -> String {
+pub(crate) async fn press(app: &TestApp, chat_id: i64, message_id: i32, data: &str) -> String {
     let sandbox = &app.sandbox.as_ref().expect("sandbox mode").sandbox;
     let pressed = sandbox
         .press_button(
