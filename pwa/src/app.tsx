@@ -1,5 +1,6 @@
 // The shell: header, the outbox banner, the page for the current route and the bottom
 // navigation (thumb reach on a phone).
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect } from 'preact/hooks';
 import styles from './app.module.css';
 import { Icon, type IconName } from './components/Icon';
@@ -10,17 +11,21 @@ import { hasRole, session } from './graphql/session';
 import { lang, navigate, useRoute, useStore, useT } from './hooks';
 import type { Key } from './lib/i18n';
 import { type Route, routePath } from './lib/route';
-import { Admin } from './pages/Admin';
-import { ArchiveReview } from './pages/Archive';
-import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { MyRequests } from './pages/MyRequests';
 import { NewRequest } from './pages/NewRequest';
 import { RequestDetail } from './pages/Request';
-import { Search } from './pages/Search';
 import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import { startPush, startServiceWorker } from './sw/register';
+
+// Pages few people open (administration, reports, search, the archive review) load on first
+// use, so a requester's or an official's first load stays within the JavaScript budget. The
+// service worker precaches their chunks, so they open offline too.
+const Admin = lazy(() => import('./pages/Admin').then((m) => m.Admin));
+const ArchiveReview = lazy(() => import('./pages/Archive').then((m) => m.ArchiveReview));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => m.Dashboard));
+const Search = lazy(() => import('./pages/Search').then((m) => m.Search));
 
 // Who may see the reports (the server's `REPORT_ROLES`): officials and admins.
 const REPORT_ROLES = [
@@ -131,7 +136,9 @@ export function App() {
       </header>
       <main class={styles.main} id="main">
         <OutboxBanner />
-        <Page route={route} />
+        <Suspense fallback={<p>{t('common.loading')}</p>}>
+          <Page route={route} />
+        </Suspense>
       </main>
       <nav class={styles.nav} aria-label={t('nav.main')}>
         {items
