@@ -24,8 +24,8 @@ use entity::{
 };
 use p256::elliptic_curve::sec1::ToEncodedPoint as _;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseBackend, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
     sea_query::{Expr, LockBehavior, LockType, OnConflict, Query},
 };
 use secrecy::{ExposeSecret as _, SecretString};
@@ -976,11 +976,9 @@ impl Services {
             .into_iter()
             .filter(|d| remind_at(d, percent, &calendar) <= now)
             .collect();
-        let audit = Audit::system();
         let mut queued = 0;
         for d in due {
-            let tx = self.db.begin_write().await?;
-            let inserted = step_reminder::Entity::insert(step_reminder::ActiveModel {
+            let marker = step_reminder::Entity::insert(step_reminder::ActiveModel {
                 disposition_id: Set(d.id),
                 request_id: Set(d.request_id),
                 reminded_at: Set(now),
@@ -989,49 +987,32 @@ impl Services {
                 OnConflict::column(step_reminder::Column::DispositionId)
                     .do_nothing()
                     .to_owned(),
-            )
-            .exec_without_returning(&*tx)
-            .await?;
-            if inserted != 1 {
-                continue;
-            }
-            // The step may have been done since it was read; then there is nothing to remind.
-            let still_open = disposition::Entity::find_by_id(d.id)
-                .filter(disposition::Column::DoneAt.is_null())
-                .one(&*tx)
+            );
+            let notification = json!({
+                "kind": NotificationKind::StepReminder.as_str(),
+                "role": d.to_role,
+                "user_id": d.to_user_id,
+                "disposition_id": d.id,
+            });
+            let event = json!({
+                "request_id": d.request_id,
+                "disposition_id": d.id,
+                "step": d.step,
+                "deadline": d.sla_deadline,
+            });
+            if self
+                .queue_once_for_open_step(
+                    &d,
+                    marker,
+                    notification,
+                    "step_reminder_queued",
+                    event,
+                    now,
+                )
                 .await?
-                .is_some();
-            if !still_open {
-                continue;
+            {
+                queued += 1;
             }
-            push_outbox(
-                &*tx,
-                topic::NOTIFICATION,
-                Some(d.request_id),
-                None,
-                json!({
-                    "kind": NotificationKind::StepReminder.as_str(),
-                    "role": d.to_role,
-                    "user_id": d.to_user_id,
-                    "disposition_id": d.id,
-                }),
-                now,
-            )
-            .await?;
-            append_admin_event(
-                &*tx,
-                &audit,
-                "step_reminder_queued",
-                json!({
-                    "request_id": d.request_id,
-                    "disposition_id": d.id,
-                    "step": d.step,
-                    "deadline": d.sla_deadline,
-                }),
-            )
-            .await?;
-            tx.commit().await?;
-            queued += 1;
         }
         Ok(queued)
     }
@@ -1056,14 +1037,12 @@ impl Services {
             )
             .all(&self.db.conn)
             .await?;
-        let audit = Audit::system();
         let mut queued = 0;
         for d in overdue {
             let Some(to) = d.to_role.parse::<Role>().ok().and_then(escalation_role) else {
                 continue;
             };
-            let tx = self.db.begin_write().await?;
-            let inserted = step_escalation::Entity::insert(step_escalation::ActiveModel {
+            let marker = step_escalation::Entity::insert(step_escalation::ActiveModel {
                 disposition_id: Set(d.id),
                 request_id: Set(d.request_id),
                 to_role: Set(to.as_str().to_owned()),
@@ -1073,52 +1052,72 @@ impl Services {
                 OnConflict::column(step_escalation::Column::DispositionId)
                     .do_nothing()
                     .to_owned(),
-            )
-            .exec_without_returning(&*tx)
-            .await?;
-            if inserted != 1 {
-                continue;
-            }
-            let still_open = disposition::Entity::find_by_id(d.id)
-                .filter(disposition::Column::DoneAt.is_null())
-                .one(&*tx)
+            );
+            let notification = json!({
+                "kind": NotificationKind::StepEscalated.as_str(),
+                "role": to.as_str(),
+                "disposition_id": d.id,
+            });
+            let event = json!({
+                "request_id": d.request_id,
+                "disposition_id": d.id,
+                "step": d.step,
+                "holder_role": d.to_role,
+                "holder_user_id": d.to_user_id,
+                "to_role": to.as_str(),
+                "deadline": d.sla_deadline,
+            });
+            if self
+                .queue_once_for_open_step(&d, marker, notification, "step_escalated", event, now)
                 .await?
-                .is_some();
-            if !still_open {
-                continue;
+            {
+                queued += 1;
             }
-            push_outbox(
-                &*tx,
-                topic::NOTIFICATION,
-                Some(d.request_id),
-                None,
-                json!({
-                    "kind": NotificationKind::StepEscalated.as_str(),
-                    "role": to.as_str(),
-                    "disposition_id": d.id,
-                }),
-                now,
-            )
-            .await?;
-            append_admin_event(
-                &*tx,
-                &audit,
-                "step_escalated",
-                json!({
-                    "request_id": d.request_id,
-                    "disposition_id": d.id,
-                    "step": d.step,
-                    "holder_role": d.to_role,
-                    "holder_user_id": d.to_user_id,
-                    "to_role": to.as_str(),
-                    "deadline": d.sla_deadline,
-                }),
-            )
-            .await?;
-            tx.commit().await?;
-            queued += 1;
         }
         Ok(queued)
+    }
+
+    /// Queues one notification about an open step, in one transaction with its event, at
+    /// most once: `marker` inserts the step's row in `step_reminder` or `step_escalation`
+    /// (a conflict means another server already queued it), and a step done since it was
+    /// read gets nothing. Returns whether it was queued.
+    async fn queue_once_for_open_step<A>(
+        &self,
+        d: &disposition::Model,
+        marker: sea_orm::Insert<A>,
+        notification: Value,
+        event_kind: &str,
+        event: Value,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<bool>
+    where
+        A: ActiveModelTrait,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        let tx = self.db.begin_write().await?;
+        if marker.exec_without_returning(&*tx).await? != 1 {
+            return Ok(false);
+        }
+        let still_open = disposition::Entity::find_by_id(d.id)
+            .filter(disposition::Column::DoneAt.is_null())
+            .one(&*tx)
+            .await?
+            .is_some();
+        if !still_open {
+            return Ok(false);
+        }
+        push_outbox(
+            &*tx,
+            topic::NOTIFICATION,
+            Some(d.request_id),
+            None,
+            notification,
+            now,
+        )
+        .await?;
+        append_admin_event(&*tx, &Audit::system(), event_kind, event).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }
 
