@@ -5,6 +5,8 @@
 //! The PostgreSQL half needs a server: `WARTA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) must reach a role allowed to create databases.
 
+mod common;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use migration::sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, Database,
@@ -552,37 +554,5 @@ async fn migrations_and_entities_on_sqlite() {
 
 #[tokio::test]
 async fn migrations_and_entities_on_postgres() {
-    let admin_url = std::env::var("WARTA_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let admin = Database::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url}: {e}"));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let name = format!("warta_mig_{}_{nanos:x}", std::process::id());
-    admin
-        .execute_unprepared(&format!(r#"CREATE DATABASE "{name}""#))
-        .await
-        .unwrap();
-
-    let (base, _) = admin_url.rsplit_once('/').expect("URL ends in /<database>");
-    let url = format!("{base}/{name}");
-    // Run in a task so the database is dropped even when an assertion fails.
-    let outcome = tokio::spawn(async move {
-        let db = Database::connect(&url).await.unwrap();
-        exercise(&db).await;
-        db.close().await.unwrap();
-    })
-    .await;
-
-    admin
-        .execute_unprepared(&format!(r#"DROP DATABASE "{name}" WITH (FORCE)"#))
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    common::on_throwaway_postgres("warta_mig", |db| async move { exercise(&db).await }).await;
 }
