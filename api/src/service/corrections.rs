@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use entity::{attachment, channel, content_version, publication};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, UpdateMany, sea_query::Expr};
 use serde_json::json;
 use teloxide::{
     RequestError,
@@ -127,50 +127,30 @@ impl Services {
         }
         let new_sha256 = proof::sent_sha256(&calls, &sent.file_sha256);
         let p = &sent.publication;
-        let audit = self.audit_of(principal).await?;
-        let now = Utc::now();
-        let tx = self.db.begin_write().await?;
-        let updated = publication::Entity::update_many()
-            .col_expr(publication::Column::EditedAt, Expr::value(Some(now)))
+        let change = publication::Entity::update_many()
+            .col_expr(publication::Column::EditedAt, Expr::value(Some(Utc::now())))
             .col_expr(
                 publication::Column::SentSha256,
                 Expr::value(Some(new_sha256.clone())),
-            )
-            .col_expr(
-                publication::Column::Version,
-                Expr::col(publication::Column::Version).add(1),
-            )
-            .col_expr(publication::Column::UpdatedAt, Expr::value(now))
-            .filter(publication::Column::Id.eq(p.id))
-            .filter(publication::Column::Version.eq(p.version))
-            .exec(&*tx)
-            .await?;
-        if updated.rows_affected != 1 {
-            return Err(changed_meanwhile());
-        }
-        append_event(
-            &*tx,
-            &audit,
-            NewEvent {
-                request_id: Some(p.request_id),
-                kind: "publication_corrected",
-                from_status: None,
-                to_status: None,
-                payload: json!({
-                    "publication_id": p.id,
-                    "channel_id": p.channel_id,
-                    "message_id": message_id,
-                    "reason": reason.trim(),
-                    "text": text,
-                    "old_sha256": p.sent_sha256,
-                    "new_sha256": new_sha256,
-                    "note": note,
-                }),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        self.publication(publication_id).await
+            );
+        let event = NewEvent {
+            request_id: Some(p.request_id),
+            kind: "publication_corrected",
+            from_status: None,
+            to_status: None,
+            payload: json!({
+                "publication_id": p.id,
+                "channel_id": p.channel_id,
+                "message_id": message_id,
+                "reason": reason.trim(),
+                "text": text,
+                "old_sha256": p.sent_sha256,
+                "new_sha256": new_sha256,
+                "note": note,
+            }),
+        };
+        self.record_publication_change(principal, p, change, event)
+            .await
     }
 
     /// Deletes every message of a sent post from Telegram (`deleteMessage`), refused before
@@ -211,18 +191,49 @@ impl Services {
                 }
             }
         }
-        let audit = self.audit_of(principal).await?;
-        let now = Utc::now();
         let retracted = PublicationStatus::Retracted.as_str();
-        let tx = self.db.begin_write().await?;
-        let updated = publication::Entity::update_many()
+        let change = publication::Entity::update_many()
             .col_expr(publication::Column::Status, Expr::value(retracted))
-            .col_expr(publication::Column::RetractedAt, Expr::value(Some(now)))
+            .col_expr(
+                publication::Column::RetractedAt,
+                Expr::value(Some(Utc::now())),
+            );
+        let event = NewEvent {
+            request_id: Some(p.request_id),
+            kind: "publication_retracted",
+            from_status: Some(PublicationStatus::Sent.as_str()),
+            to_status: Some(retracted),
+            payload: json!({
+                "publication_id": p.id,
+                "channel_id": p.channel_id,
+                "message_ids": sent.message_ids,
+                "reason": reason.trim(),
+                "sent_sha256": p.sent_sha256,
+                "notes": notes,
+            }),
+        };
+        self.record_publication_change(principal, p, change, event)
+            .await
+    }
+
+    /// Records what Telegram did to a sent publication: `change` (the columns it sets), the
+    /// version bump and `event`, in one transaction; CONFLICT when the publication changed
+    /// since it was read (Telegram has been called by then: trying again is safe).
+    async fn record_publication_change(
+        &self,
+        principal: &Principal,
+        p: &publication::Model,
+        change: UpdateMany<publication::Entity>,
+        event: NewEvent<'_>,
+    ) -> ServiceResult<publication::Model> {
+        let audit = self.audit_of(principal).await?;
+        let tx = self.db.begin_write().await?;
+        let updated = change
             .col_expr(
                 publication::Column::Version,
                 Expr::col(publication::Column::Version).add(1),
             )
-            .col_expr(publication::Column::UpdatedAt, Expr::value(now))
+            .col_expr(publication::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(publication::Column::Id.eq(p.id))
             .filter(publication::Column::Version.eq(p.version))
             .exec(&*tx)
@@ -230,27 +241,9 @@ impl Services {
         if updated.rows_affected != 1 {
             return Err(changed_meanwhile());
         }
-        append_event(
-            &*tx,
-            &audit,
-            NewEvent {
-                request_id: Some(p.request_id),
-                kind: "publication_retracted",
-                from_status: Some(PublicationStatus::Sent.as_str()),
-                to_status: Some(retracted),
-                payload: json!({
-                    "publication_id": p.id,
-                    "channel_id": p.channel_id,
-                    "message_ids": sent.message_ids,
-                    "reason": reason.trim(),
-                    "sent_sha256": p.sent_sha256,
-                    "notes": notes,
-                }),
-            },
-        )
-        .await?;
+        append_event(&*tx, &audit, event).await?;
         tx.commit().await?;
-        self.publication(publication_id).await
+        self.publication(p.id).await
     }
 
     /// A publication the caller may see, sent, with the calls that sent it re-planned from its
