@@ -711,7 +711,9 @@ impl Services {
                 "a client needs at least one scope".into(),
             ));
         }
-        let secret = generate_secret(32);
+        // The prefix makes a leaked secret recognisable to secret scanners and keeps it from
+        // starting with `-`, which a command line would take for a flag (`--client-secret -Zx…`).
+        let secret = format!("wcs_{}", generate_secret(32));
         let hash = hash_password(&secret)?;
         let client_id = format!("wc_{}", &generate_secret(12));
         let tx = self.db.begin_write().await?;
