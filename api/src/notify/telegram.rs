@@ -1,7 +1,7 @@
 //! Telegram direct messages: the notifier's second way of reaching people, beside Web Push.
 //! Each recipient with a linked chat gets the news as an HTML message in Indonesian, with the
 //! deadline in WIB and a link to the request in the PWA; an official whose step it is also
-//! gets buttons for the step's next actions (tokens kept by `service::telegram_actions`,
+//! gets buttons for the step's next actions, with the step and again with its reminder (tokens kept by `service::telegram_actions`,
 //! pressed in `telegram::bot::actions`).
 //!
 //! A 429 is waited out (`retry_after`) and the same message sent again, a few times at most;
@@ -86,6 +86,14 @@ pub fn compose(n: &Notification, now: DateTime<Utc>, public_url: &str) -> Option
                 step = Step::from_number(d.step);
                 actions = step.map(Action::offered_at).unwrap_or_default();
             }
+        }
+        // A reminder goes to the step's holder, who can still act on it from the message.
+        NotificationKind::StepReminder => {
+            step = n
+                .disposition
+                .as_ref()
+                .and_then(|d| Step::from_number(d.step));
+            actions = step.map(Action::offered_at).unwrap_or_default();
         }
         NotificationKind::Returned => {
             if let Some(reason) = n.reason.as_deref().filter(|r| !r.trim().is_empty()) {
@@ -366,6 +374,24 @@ mod tests {
             dm.actions,
             [Action::Forward, Action::Return, Action::Reject]
         );
+    }
+
+    #[test]
+    fn a_reminder_offers_the_steps_actions_and_an_escalation_only_the_link() {
+        let now = at("2026-11-30T06:05:00Z");
+        let public = "https://warta.unej.ac.id";
+        let reminder =
+            compose(&notification(NotificationKind::StepReminder), now, public).expect("a message");
+        assert_eq!(reminder.step, Some(Step::Disposition));
+        assert_eq!(
+            reminder.actions,
+            [Action::Forward, Action::Return, Action::Reject]
+        );
+        // The role above is told, but the step is not theirs to act on.
+        let escalation = compose(&notification(NotificationKind::StepEscalated), now, public)
+            .expect("a message");
+        assert!(escalation.actions.is_empty());
+        assert!(escalation.html.ends_with("Buka di aplikasi Warta</a>"));
     }
 
     #[test]

@@ -588,12 +588,19 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
     .await
     .expect("age the step");
     let reminder = wait_for_message(&app, vr_chat, 2).await;
-    let text = reminder.text.expect("a text");
+    let text = reminder.text.clone().expect("a text");
     assert!(
         text.starts_with(&format!("Pengingat batas waktu: {agenda}")),
         "{text}"
     );
     assert!(text.contains("(sisa 59 menit)"), "{text}");
+    assert_eq!(
+        buttons(&reminder)
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>(),
+        ["Disposisi ke Kepala BPKH", "Kembalikan", "Tolak"]
+    );
 
     // The deadline passed: the administrator (above the vice rector) hears of it.
     age(
@@ -627,6 +634,21 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["request_id"], request_id);
     assert_eq!(events[0]["holder_role"], "vice_rector");
+
+    // Late, the vice rector still acts from the reminder: its buttons outlive the deadline.
+    let answer = press(
+        &app,
+        vr_chat,
+        reminder.message_id,
+        &button(&reminder, "Disposisi ke Kepala BPKH"),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
+    );
+    let r = request(&app, &vr.token, &id).await;
+    assert_eq!(r["currentStepNumber"], 2);
 }
 
 #[tokio::test]
