@@ -152,7 +152,19 @@ impl Services {
             .ok_or_else(|| {
                 ServiceError::BadInput("unknown link code: ask for a new one in Settings".into())
             })?;
-        if row.used_at.is_some() {
+        if let Some(used_at) = row.used_at {
+            // The same chat sending the same code again (an update handled again after a
+            // crash, or a second tap on the deep link) gets the link that code made, not a
+            // refusal that would read as if linking had failed.
+            let made = telegram_account::Entity::find()
+                .filter(telegram_account::Column::UserId.eq(row.user_id))
+                .filter(telegram_account::Column::ChatId.eq(chat_id))
+                .filter(telegram_account::Column::LinkedAt.eq(used_at))
+                .one(&*tx)
+                .await?;
+            if let Some(account) = made {
+                return Ok(account);
+            }
             return Err(ServiceError::BadInput(
                 "this link code was used already: ask for a new one in Settings".into(),
             ));

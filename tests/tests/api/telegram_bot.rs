@@ -262,6 +262,20 @@ async fn linking_takes_a_fresh_code_once_and_refuses_wrong_expired_and_used_ones
             .all(|r| r.code_hash.len() == 64 && !r.code_hash.contains(text))
     );
 
+    // The same code again from the same chat (a repeated update, a second tap) gets the same
+    // answer and changes nothing.
+    let again = say(&app, chat, &format!("/link {text}")).await;
+    assert!(
+        again.contains("Terhubung sebagai Test requester"),
+        "{again}"
+    );
+    let links = entity::telegram_account::Entity::find()
+        .filter(entity::telegram_account::Column::UserId.eq(user.id))
+        .all(&app.services.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1);
+
     // The same code again, from another chat: used.
     let other = telegram_user(&app, "someone_else", "en");
     let reused = say(&app, other, &format!("/link {text}")).await;
