@@ -3,14 +3,14 @@
 //! presses act through the API's rules as that official (and are refused when pressed by
 //! someone else, twice, too late, or after the step moved on); a return asks for its reason
 //! with a force-reply; requesters hear of the outcome; reminders and the escalation of a
-//! missed deadline are sent once.
+//! missed deadline are sent once; a 429 is waited out and the message sent once.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use serde_json::{Value, json};
-use warta::telegram::sandbox::{ButtonPress, MessageView, NewUser, UserMessage};
+use warta::telegram::sandbox::{ButtonPress, Fault, MessageView, NewFault, NewUser, UserMessage};
 use warta_tests::{Role, Stage, TestApp, TestUser, spawn_sandbox_app_with};
 
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -649,6 +649,49 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
     );
     let r = request(&app, &vr.token, &id).await;
     assert_eq!(r["currentStepNumber"], 2);
+}
+
+#[tokio::test]
+async fn a_direct_message_refused_with_429_is_sent_once_after_the_wait() {
+    let app = spawn_bot_app().await;
+    let vr = app.user(Role::ViceRector).await;
+    let vr_chat = link(&app, &vr).await;
+    let sandbox = &app.sandbox.as_ref().expect("sandbox mode").sandbox;
+    sandbox
+        .inject_fault(NewFault {
+            method: "sendMessage".into(),
+            times: 1,
+            chat_id: Some(json!(vr_chat)),
+            fault: Fault::Error {
+                error_code: 429,
+                description: "Too Many Requests: retry after 1".into(),
+                parameters: Some(json!({ "retry_after": 1 })),
+            },
+        })
+        .expect("a fault");
+    let requester = app.new_user(&[Role::Requester]).await;
+    let (_, agenda) = app.submit(&requester, "Dies natalis").await;
+
+    let dm = wait_for_message(&app, vr_chat, 1).await;
+    let text = dm.text.clone().expect("a text");
+    assert!(
+        text.starts_with(&format!("Disposisi baru: {agenda}")),
+        "{text}"
+    );
+    let sends: Vec<_> = crate::telegram::calls_of(sandbox, "sendMessage")
+        .into_iter()
+        .filter(|c| c.chat_id.as_deref() == Some(vr_chat.to_string().as_str()))
+        .collect();
+    assert_eq!(
+        sends.iter().map(|c| c.status).collect::<Vec<_>>(),
+        [429, 200],
+        "{sends:#?}"
+    );
+    // Telegram's wait was honoured, not guessed at.
+    assert!(sends[1].at_ms - sends[0].at_ms >= 1000, "{sends:#?}");
+    // The notifier's next checks find nothing left to send.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(bot_messages(&app, vr_chat).len(), 1);
 }
 
 #[tokio::test]
