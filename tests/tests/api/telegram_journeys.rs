@@ -18,7 +18,9 @@ use crate::telegram::{
     wait_for, wait_settled, without_rate_limits,
 };
 use crate::telegram_bot::{answer_up_to_letter, linked_requester, my_requests, pdf, say, send};
-use crate::telegram_officials::{bot_messages, button, link, press, wait_for_message, wait_until};
+use crate::telegram_officials::{
+    bot_messages, forward_to_bureau_head, link, wait_for_message, wait_until,
+};
 
 /// How far ahead the scheduled publications are set: long enough to look at them queued.
 const AHEAD: Duration = Duration::from_secs(5);
@@ -309,17 +311,7 @@ async fn a_request_made_in_telegram_walks_the_sop_into_the_channel_and_the_reque
         dm.text.as_deref().unwrap_or_default().contains(title),
         "{dm:#?}"
     );
-    let answer = press(
-        &app,
-        vr_chat,
-        dm.message_id,
-        &button(&dm, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
-    assert_eq!(
-        answer,
-        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
-    );
+    forward_to_bureau_head(&app, vr_chat, &dm).await;
     assert_eq!(request(&app, &vr.token, &id).await["status"], "INSTRUCTION");
 
     // Steps 2–5 through the API, then staff publish to the sandbox channel.

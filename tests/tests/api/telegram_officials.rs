@@ -171,6 +171,21 @@ pub(crate) async fn press(app: &TestApp, chat_id: i64, message_id: i32, data: &s
     }
 }
 
+/// Presses a step-1 message's forward button and checks the answer the official reads.
+pub(crate) async fn forward_to_bureau_head(app: &TestApp, chat_id: i64, message: &MessageView) {
+    let answer = press(
+        app,
+        chat_id,
+        message.message_id,
+        &button(message, "Disposisi ke Kepala BPKH"),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
+    );
+}
+
 fn write(app: &TestApp, chat_id: i64, text: &str) {
     app.sandbox
         .as_ref()
@@ -264,17 +279,7 @@ async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_officia
     );
     assert!(offered.iter().all(|(_, data)| data.len() <= 64));
 
-    let answer = press(
-        &app,
-        vr_chat,
-        dm.message_id,
-        &button(&dm, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
-    assert_eq!(
-        answer,
-        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
-    );
+    forward_to_bureau_head(&app, vr_chat, &dm).await;
     let r = request(&app, &vr.token, &id).await;
     assert_eq!(r["currentStepNumber"], 2);
     assert_eq!(r["holderRole"], "BUREAU_HEAD");
@@ -636,17 +641,7 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
     assert_eq!(events[0]["holder_role"], "vice_rector");
 
     // Late, the vice rector still acts from the reminder: its buttons outlive the deadline.
-    let answer = press(
-        &app,
-        vr_chat,
-        reminder.message_id,
-        &button(&reminder, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
-    assert_eq!(
-        answer,
-        "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
-    );
+    forward_to_bureau_head(&app, vr_chat, &reminder).await;
     let r = request(&app, &vr.token, &id).await;
     assert_eq!(r["currentStepNumber"], 2);
 }
