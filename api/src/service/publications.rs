@@ -17,7 +17,7 @@ use crate::{
         Audit, ServiceError, ServiceResult, Services,
         audit::{NewEvent, append_event, topic},
         error::check_len,
-        requests::{ActDetails, DeliveryDetails, Page},
+        requests::{ActDetails, ActingOn, DeliveryDetails, Page},
     },
     workflow::{Command, DeliveryOutcome, PublicationStatus},
 };
@@ -43,9 +43,6 @@ pub struct Announcement {
 
 /// Attempts at one publication before it fails for a person to look at.
 pub const MAX_ATTEMPTS: i32 = 8;
-
-/// How often a delivery report is applied again after losing a race to another write.
-const MAX_REPORT_RACES: u32 = 10;
 
 fn require_worker(principal: &Principal) -> ServiceResult<()> {
     match principal {
@@ -410,30 +407,17 @@ impl Services {
         };
         // The channels of one request are sent by whichever workers took them, and their
         // outcomes can arrive at the same moment. A report states a fact rather than a
-        // decision taken on a view of the request, so losing the optimistic lock to another
-        // report is no reason to refuse it (that would strand a sent post as `sending`):
-        // it is applied again on the new version.
-        let mut lost_races = 0;
-        loop {
-            let acted = self
-                .act(
-                    principal,
-                    p.request_id,
-                    None,
-                    std::slice::from_ref(&command),
-                    details.clone(),
-                )
-                .await;
-            match acted {
-                Err(ServiceError::Conflict(_)) if lost_races < MAX_REPORT_RACES => {
-                    lost_races += 1;
-                }
-                acted => {
-                    acted?;
-                    break;
-                }
-            }
-        }
+        // decision taken on a view of the request, so it applies to the request as it is once
+        // locked; refusing it for another report's change would strand a sent post as
+        // `sending`.
+        self.act_on(
+            principal,
+            p.request_id,
+            ActingOn::Latest,
+            &[command],
+            details,
+        )
+        .await?;
         self.publication(publication_id).await
     }
 

@@ -66,6 +66,19 @@ pub struct DeliveryDetails {
     pub sent_sha256: Option<String>,
 }
 
+/// Which version of a request an action is meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActingOn {
+    /// The version the caller names (`expectedVersion`: a phone that read it a while ago).
+    Version(i32),
+    /// The version current as the call arrives, read before waiting for the writer lock: of
+    /// two officials acting at once, the second is told that the first changed the request.
+    Arrival,
+    /// Whatever is current once the request is locked: for reports of facts, such as a
+    /// delivery, that no other change to the request makes wrong.
+    Latest,
+}
+
 /// Data that travels with workflow commands but is not part of the rules.
 #[derive(Debug, Clone, Default)]
 pub struct ActDetails {
@@ -337,23 +350,38 @@ impl Services {
         commands: &[Command],
         details: ActDetails,
     ) -> ServiceResult<request::Model> {
-        // The version the caller acts on: the one it names, or the one current as it arrives.
-        // Read before waiting for the writer lock, so that of two officials acting at once the
-        // second sees that the first changed the request while it waited (on PostgreSQL the
-        // conditional update below gives the same answer).
-        let seen_version = match expected_version {
-            Some(v) => v,
-            None => {
+        let acting_on = expected_version.map_or(ActingOn::Arrival, ActingOn::Version);
+        self.act_on(principal, request_id, acting_on, commands, details)
+            .await
+    }
+
+    /// [`Self::act`], saying which version of the request the commands are meant for.
+    pub(crate) async fn act_on(
+        &self,
+        principal: &Principal,
+        request_id: i64,
+        acting_on: ActingOn,
+        commands: &[Command],
+        details: ActDetails,
+    ) -> ServiceResult<request::Model> {
+        let arrival_version = match acting_on {
+            ActingOn::Version(v) => Some(v),
+            ActingOn::Arrival => Some(
                 request::Entity::find_by_id(request_id)
                     .one(&self.db.conn)
                     .await?
                     .ok_or(ServiceError::NotFound("request"))?
-                    .version
-            }
+                    .version,
+            ),
+            ActingOn::Latest => None,
         };
         let tx = self.db.begin_write().await?;
         let (actor, audit) = self.actor_of(&*tx, principal).await?;
+        // The row stays locked to the end of the transaction (`FOR UPDATE` on PostgreSQL; on
+        // SQLite the writer lock already serialises writers), so the version read here is the
+        // one the update below replaces.
         let row = request::Entity::find_by_id(request_id)
+            .lock_exclusive()
             .one(&*tx)
             .await?
             .ok_or(ServiceError::NotFound("request"))?;
@@ -363,6 +391,7 @@ impl Services {
         {
             return Err(ServiceError::NotFound("request"));
         }
+        let seen_version = arrival_version.unwrap_or(row.version);
         if seen_version != row.version {
             return Err(ServiceError::Conflict(format!(
                 "request {} was changed by someone else (version {} now, you acted on {seen_version}); reload and try again",

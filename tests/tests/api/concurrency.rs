@@ -1,11 +1,12 @@
-//! Two officials acting on the same request at once, and many submissions at once.
+//! Two officials acting on the same request at once, many submissions at once, and the
+//! delivery reports of one request's channels arriving together.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 use warta_tests::{
-    Role, TestApp, TestUser, error_code, error_rule, spawn_app,
-    walk::{FORWARD, SUBMIT, submission},
+    Role, Stage, TestApp, TestUser, error_code, error_rule, spawn_app,
+    walk::{CLAIM, FORWARD, PUBLISH, REPORT, SUBMIT, submission},
 };
 
 /// How one of two racing forwards ended.
@@ -193,4 +194,66 @@ async fn twenty_concurrent_submissions_get_twenty_consecutive_agenda_numbers() {
         })
         .collect();
     assert_eq!(stored, numbers.iter().cloned().collect::<BTreeSet<_>>());
+}
+
+/// The channels of one request are sent by whichever workers took them, and each reports its
+/// delivery the moment it has it: two reports of one request arriving together must both be
+/// recorded. A report states a fact, so losing a race to the other is no reason to refuse it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn delivery_reports_of_one_request_arriving_together_are_all_recorded() {
+    let app = spawn_app().await;
+    let staff = app.user(Role::Staff).await;
+    let worker = app.client(&["worker"]).await;
+    for round in 0..10 {
+        let walked = app.request_at(Stage::Publication).await;
+        app.gql_ok(
+            Some(&staff.token),
+            PUBLISH,
+            json!({ "input": { "requestId": walked.id } }),
+        )
+        .await;
+        let d = app
+            .gql_ok(Some(&worker), CLAIM, json!({ "worker": "racing-worker" }))
+            .await;
+        let jobs = d["claimPublicationJobs"].as_array().expect("jobs").clone();
+        assert_eq!(jobs.len(), 2, "round {round}: one job per channel");
+        let report = |n: usize| {
+            app.gql(
+                Some(&worker),
+                REPORT,
+                json!({ "input": {
+                    "publicationId": jobs[n]["publication"]["id"],
+                    "outcome": "SENT",
+                    "messageIds": [round * 10 + n],
+                    "link": format!("https://t.me/c/1234567/{}", round * 10 + n),
+                } }),
+            )
+        };
+        let (a, b) = tokio::join!(report(0), report(1));
+        for response in [&a, &b] {
+            assert_eq!(
+                error_code(response),
+                None,
+                "round {round}: a report is refused: {response}"
+            );
+            assert_eq!(response["data"]["reportPublication"]["status"], "SENT");
+        }
+        let kinds = app.event_kinds(&staff.token, &walked.id).await;
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "delivery_recorded").count(),
+            2,
+            "round {round}: {kinds:?}"
+        );
+        let status = app
+            .gql_ok(
+                Some(&staff.token),
+                "query($id: ID!) { request(id: $id) { status } }",
+                json!({ "id": walked.id }),
+            )
+            .await;
+        assert_eq!(
+            status["request"]["status"], "ARCHIVING",
+            "round {round}: every channel sent ends step 6"
+        );
+    }
 }
