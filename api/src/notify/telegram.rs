@@ -28,7 +28,7 @@ use crate::{
         telegram_actions::ActionOffer,
     },
     telegram::{
-        bot::officials::Action,
+        bot::officials::{Action, CHECKLIST},
         publisher::{
             classify::{CallResult, Verdict, classify},
             render::escape_html,
@@ -110,6 +110,9 @@ pub fn compose(n: &Notification, now: DateTime<Utc>, public_url: &str) -> Option
         }
         _ => {}
     }
+    if actions.contains(&Action::Verify) {
+        html.push_str(&checklist_html());
+    }
     html.push_str(&format!(
         "\n\n{}",
         link_html(&url, "Buka di aplikasi Warta")
@@ -120,6 +123,19 @@ pub fn compose(n: &Notification, now: DateTime<Utc>, public_url: &str) -> Option
         step,
         actions,
     })
+}
+
+/// What the verifying press confirms, so the coordinator reads it before pressing.
+fn checklist_html() -> String {
+    let mut html = format!(
+        "\n\nDengan «{}» Anda menyatakan:",
+        Action::Verify.label(Step::Verification)
+    );
+    for (_, item) in CHECKLIST {
+        html.push_str(&format!("\n• {}", escape_html(item)));
+    }
+    html.push_str("\nBila ada yang kurang, kembalikan ke pemohon.");
+    html
 }
 
 fn link_html(url: &str, text: &str) -> String {
@@ -392,6 +408,32 @@ mod tests {
             .expect("a message");
         assert!(escalation.actions.is_empty());
         assert!(escalation.html.ends_with("Buka di aplikasi Warta</a>"));
+    }
+
+    #[test]
+    fn the_verification_step_spells_out_what_its_press_confirms() {
+        let mut n = notification(NotificationKind::StepAssigned);
+        if let Some(d) = n.disposition.as_mut() {
+            d.step = 3;
+        }
+        let dm =
+            compose(&n, at("2026-11-29T07:05:00Z"), "https://warta.unej.ac.id").expect("a message");
+        assert_eq!(dm.actions, [Action::Verify, Action::Return, Action::Reject]);
+        assert!(
+            dm.html.contains(
+                "\n\nDengan «Data lengkap, teruskan» Anda menyatakan:\n• Surat permohonan bertanda tangan terlampir\n• Unit dan pemohon jelas\n• Tanggal, waktu dan tempat jelas\n• Ada narahubung\n• Media layak tayang\nBila ada yang kurang, kembalikan ke pemohon.\n\n<a href="
+            ),
+            "{}",
+            dm.html
+        );
+        // Other steps say nothing of the checklist.
+        let first = compose(
+            &notification(NotificationKind::StepAssigned),
+            at("2026-11-29T07:05:00Z"),
+            "https://warta.unej.ac.id",
+        )
+        .expect("a message");
+        assert!(!first.html.contains("Anda menyatakan"));
     }
 
     #[test]

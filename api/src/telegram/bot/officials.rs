@@ -2,18 +2,34 @@
 //! their buttons say, and the GraphQL mutation each press runs as the person who pressed.
 //!
 //! Only what needs nothing more than a press (or a typed reason) is offered. Choosing the
-//! channels (step 2), ticking the checklist (step 3) and archiving with a classification code
-//! (step 7) need the form in the PWA, which the message links to.
+//! channels (step 2) and archiving with a classification code (step 7) need the form in the
+//! PWA, which the message links to. Step 3's checklist is confirmed whole with one press, its
+//! items spelt out in the message; a request that fails any of them is returned instead.
 
 use serde_json::{Value, json};
 
 use crate::workflow::Step;
+
+/// Step 3's checklist: each item's field in `ChecklistInput` and what it says, as the PWA
+/// words it. The verifying press confirms all of them.
+pub const CHECKLIST: [(&str, &str); 5] = [
+    (
+        "letterAttached",
+        "Surat permohonan bertanda tangan terlampir",
+    ),
+    ("requesterIdentified", "Unit dan pemohon jelas"),
+    ("scheduleClear", "Tanggal, waktu dan tempat jelas"),
+    ("contactClear", "Ada narahubung"),
+    ("mediaSuitable", "Media layak tayang"),
+];
 
 /// One action a button stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Send the request to the next step's role with the step's standard instruction.
     Forward,
+    /// Step 3: every item of the checklist holds; on to the Deputy Humas Coordinator.
+    Verify,
     /// Step 4: the narrative is fit to publish.
     Approve,
     /// Step 6: publish to the chosen channels now.
@@ -25,8 +41,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Forward,
+        Action::Verify,
         Action::Approve,
         Action::Publish,
         Action::Return,
@@ -36,6 +53,7 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Forward => "forward",
+            Action::Verify => "verify",
             Action::Approve => "approve",
             Action::Publish => "publish",
             Action::Return => "return",
@@ -52,9 +70,10 @@ impl Action {
     pub fn offered_at(step: Step) -> Vec<Action> {
         let mut actions = match step {
             Step::Disposition | Step::Assignment => vec![Action::Forward],
+            Step::Verification => vec![Action::Verify],
             Step::Review => vec![Action::Approve],
             Step::Publication => vec![Action::Publish],
-            Step::Instruction | Step::Verification | Step::Archiving => Vec::new(),
+            Step::Instruction | Step::Archiving => Vec::new(),
         };
         if step <= Step::Assignment {
             actions.extend([Action::Return, Action::Reject]);
@@ -72,6 +91,7 @@ impl Action {
         match (self, step) {
             (Action::Forward, Step::Disposition) => "Disposisi ke Kepala BPKH",
             (Action::Forward, _) => "Tugaskan ke Petugas Humas",
+            (Action::Verify, _) => "Data lengkap, teruskan",
             (Action::Approve, _) => "Naskah layak terbit",
             (Action::Publish, _) => "Terbitkan sekarang",
             (Action::Return, _) => "Kembalikan",
@@ -86,6 +106,7 @@ impl Action {
                 "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)"
             }
             (Action::Forward, _) => "Ditugaskan ke Petugas Humas (siapkan publikasi)",
+            (Action::Verify, _) => "Data dinyatakan lengkap, diteruskan ke Wakil Koordinator Humas",
             (Action::Approve, _) => "Naskah dinyatakan layak",
             (Action::Publish, _) => "Diterbitkan ke kanal",
             (Action::Return, _) => "Dikembalikan ke pemohon",
@@ -115,6 +136,20 @@ impl Action {
                         "requestId": id,
                         "expectedVersion": version,
                         "instruction": instruction,
+                    } }),
+                )
+            }
+            Action::Verify => {
+                let checklist: serde_json::Map<String, Value> = CHECKLIST
+                    .iter()
+                    .map(|(field, _)| ((*field).to_owned(), Value::Bool(true)))
+                    .collect();
+                (
+                    "mutation($input: ForwardRequestInput!) { forwardRequest(input: $input) { id version } }",
+                    json!({ "input": {
+                        "requestId": id,
+                        "expectedVersion": version,
+                        "checklist": checklist,
                     } }),
                 )
             }
@@ -151,6 +186,10 @@ mod tests {
         assert_eq!(
             Action::offered_at(Step::Instruction),
             [Action::Return, Action::Reject]
+        );
+        assert_eq!(
+            Action::offered_at(Step::Verification),
+            [Action::Verify, Action::Return, Action::Reject]
         );
         assert_eq!(
             Action::offered_at(Step::Review),
