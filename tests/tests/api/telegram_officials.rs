@@ -1,5 +1,6 @@
 //! Officials acting from Telegram, end to end, against the sandbox through the real server: a
-//! step lands and the official's linked chat gets a direct message with the step's buttons;
+//! step lands and the official's linked chat gets a direct message with the step's buttons
+//! (step 3's checklist confirmed with one press);
 //! presses act through the API's rules as that official (and are refused when pressed by
 //! someone else, twice, too late, or after the step moved on); a return asks for its reason
 //! with a force-reply; requesters hear of the outcome; reminders and the escalation of a
@@ -128,6 +129,11 @@ fn buttons(message: &MessageView) -> Vec<(String, String)> {
     })
 }
 
+/// The texts of a message's callback buttons, in order.
+fn labels(message: &MessageView) -> Vec<String> {
+    buttons(message).into_iter().map(|(text, _)| text).collect()
+}
+
 pub(crate) fn button(message: &MessageView, text: &str) -> String {
     buttons(message)
         .into_iter()
@@ -171,15 +177,19 @@ pub(crate) async fn press(app: &TestApp, chat_id: i64, message_id: i32, data: &s
     }
 }
 
+/// Presses the button labelled `label` on a message and waits for the bot's answer text.
+pub(crate) async fn press_button(
+    app: &TestApp,
+    chat_id: i64,
+    message: &MessageView,
+    label: &str,
+) -> String {
+    press(app, chat_id, message.message_id, &button(message, label)).await
+}
+
 /// Presses a step-1 message's forward button and checks the answer the official reads.
 pub(crate) async fn forward_to_bureau_head(app: &TestApp, chat_id: i64, message: &MessageView) {
-    let answer = press(
-        app,
-        chat_id,
-        message.message_id,
-        &button(message, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
+    let answer = press_button(app, chat_id, message, "Disposisi ke Kepala BPKH").await;
     assert_eq!(
         answer,
         "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)."
@@ -274,7 +284,7 @@ async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_officia
     );
     let offered = buttons(&dm);
     assert_eq!(
-        offered.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        labels(&dm),
         ["Disposisi ke Kepala BPKH", "Kembalikan", "Tolak"]
     );
     assert!(offered.iter().all(|(_, data)| data.len() <= 64));
@@ -319,12 +329,49 @@ async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_officia
             .unwrap_or_default()
             .contains("Langkah 2. Instruksi")
     );
+    assert_eq!(labels(&next), ["Kembalikan", "Tolak"]);
+}
+
+#[tokio::test]
+async fn the_pkih_coordinator_confirms_the_checklist_with_one_press() {
+    let app = spawn_bot_app().await;
+    let pkih = app.user(Role::PkihCoordinator).await;
+    let pkih_chat = link(&app, &pkih).await;
+    let walked = app.request_at(Stage::Verification).await;
+
+    let dm = wait_for_message(&app, pkih_chat, 1).await;
+    let text = dm.text.clone().expect("a text");
+    assert!(text.contains("Langkah 3."), "{text}");
+    assert!(
+        text.contains("Anda menyatakan:\n• Surat permohonan bertanda tangan terlampir"),
+        "{text}"
+    );
     assert_eq!(
-        buttons(&next)
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect::<Vec<_>>(),
-        ["Kembalikan", "Tolak"]
+        labels(&dm),
+        ["Data lengkap, teruskan", "Kembalikan", "Tolak"]
+    );
+    let answer = press_button(&app, pkih_chat, &dm, "Data lengkap, teruskan").await;
+    assert_eq!(
+        answer,
+        "Data dinyatakan lengkap, diteruskan ke Wakil Koordinator Humas."
+    );
+    let d = app
+        .gql_ok(
+            Some(&pkih.token),
+            "query($id: ID!) { request(id: $id) { currentStepNumber holderRole checklist {
+                letterAttached requesterIdentified scheduleClear contactClear mediaSuitable
+            } } }",
+            json!({ "id": walked.id }),
+        )
+        .await;
+    assert_eq!(d["request"]["currentStepNumber"], 4);
+    assert_eq!(d["request"]["holderRole"], "HUMAS_DEPUTY");
+    assert_eq!(
+        d["request"]["checklist"],
+        json!({
+            "letterAttached": true, "requesterIdentified": true, "scheduleClear": true,
+            "contactClear": true, "mediaSuitable": true,
+        })
     );
 }
 
@@ -365,24 +412,12 @@ async fn presses_by_someone_else_twice_or_after_the_step_moved_on_change_nothing
     assert_eq!(after["version"].as_i64(), version.as_i64().map(|v| v + 1));
 
     // The other vice rector's own button is stale now: the step moved on.
-    let answer = press(
-        &app,
-        other_chat,
-        theirs.message_id,
-        &button(&theirs, "Tolak"),
-    )
-    .await;
+    let answer = press_button(&app, other_chat, &theirs, "Tolak").await;
     assert!(
         answer.starts_with("Permohonan ini sudah berubah"),
         "{answer}"
     );
-    let answer = press(
-        &app,
-        other_chat,
-        theirs.message_id,
-        &button(&theirs, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
+    let answer = press_button(&app, other_chat, &theirs, "Disposisi ke Kepala BPKH").await;
     assert!(
         answer.starts_with("Permohonan ini sudah berubah"),
         "{answer}"
@@ -416,13 +451,7 @@ async fn a_step_changed_in_the_pwa_or_an_expired_button_is_refused_clearly() {
         .exec(&app.services.db.conn)
         .await
         .expect("expire the buttons");
-    let answer = press(
-        &app,
-        vr_chat,
-        dm.message_id,
-        &button(&dm, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
+    let answer = press_button(&app, vr_chat, &dm, "Disposisi ke Kepala BPKH").await;
     assert!(
         answer.starts_with("Tombol ini sudah kedaluwarsa"),
         "{answer}"
@@ -441,13 +470,7 @@ async fn a_step_changed_in_the_pwa_or_an_expired_button_is_refused_clearly() {
         json!({ "input": { "requestId": second, "instruction": "UNTUK_DIKETAHUI" } }),
     )
     .await;
-    let answer = press(
-        &app,
-        vr_chat,
-        dm.message_id,
-        &button(&dm, "Disposisi ke Kepala BPKH"),
-    )
-    .await;
+    let answer = press_button(&app, vr_chat, &dm, "Disposisi ke Kepala BPKH").await;
     assert!(
         answer.starts_with("Permohonan ini sudah berubah"),
         "{answer}"
@@ -467,7 +490,7 @@ async fn a_return_asks_for_the_reason_and_the_requester_reads_it() {
     let dm = wait_for_message(&app, vr_chat, 1).await;
 
     // A rejection started and cancelled changes nothing.
-    let answer = press(&app, vr_chat, dm.message_id, &button(&dm, "Tolak")).await;
+    let answer = press_button(&app, vr_chat, &dm, "Tolak").await;
     assert_eq!(answer, "Tulis alasannya sebagai balasan.");
     let prompt = wait_for_message(&app, vr_chat, 2).await;
     assert!(
@@ -486,7 +509,7 @@ async fn a_return_asks_for_the_reason_and_the_requester_reads_it() {
     assert_eq!(request(&app, &vr.token, &id).await["status"], "DISPOSITION");
 
     // A return: the prompt forces a reply, and the next message is the reason.
-    let answer = press(&app, vr_chat, dm.message_id, &button(&dm, "Kembalikan")).await;
+    let answer = press_button(&app, vr_chat, &dm, "Kembalikan").await;
     assert_eq!(answer, "Tulis alasannya sebagai balasan.");
     let prompt = wait_for_message(&app, vr_chat, 4).await;
     assert!(
@@ -600,10 +623,7 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
     );
     assert!(text.contains("(sisa 59 menit)"), "{text}");
     assert_eq!(
-        buttons(&reminder)
-            .iter()
-            .map(|(t, _)| t.as_str())
-            .collect::<Vec<_>>(),
+        labels(&reminder),
         ["Disposisi ke Kepala BPKH", "Kembalikan", "Tolak"]
     );
 
