@@ -28,7 +28,7 @@ use crate::{
         telegram_actions::ActionOffer,
     },
     telegram::{
-        bot::officials::{Action, CHECKLIST},
+        bot::officials::{Action, CHECKLIST, channel_toggle, toggle_label},
         publisher::{
             classify::{CallResult, Verdict, classify},
             render::escape_html,
@@ -112,6 +112,12 @@ pub fn compose(n: &Notification, now: DateTime<Utc>, public_url: &str) -> Option
     }
     if actions.contains(&Action::Verify) {
         html.push_str(&checklist_html());
+    }
+    if step.is_some_and(|s| chooses_channels(s, &actions)) {
+        html.push_str(&format!(
+            "\n\nPilih kanal publikasi (☐ → ☑), lalu tekan «{}».",
+            Action::Forward.label(Step::Instruction)
+        ));
     }
     html.push_str(&format!(
         "\n\n{}",
@@ -234,6 +240,9 @@ impl TelegramDms {
                 request_version: request.version,
                 expires_at: d.sla_deadline.max(now) + BUTTONS_OUTLIVE_DEADLINE,
             };
+            if chooses_channels(step, &dm.actions) {
+                rows.extend(self.channel_toggles(&offer).await?);
+            }
             let names: Vec<&str> = dm.actions.iter().map(|a| a.as_str()).collect();
             let data = self.services.offer_telegram_actions(&offer, &names).await?;
             for (action, data) in dm.actions.iter().zip(data) {
@@ -253,6 +262,30 @@ impl TelegramDms {
         }
         Ok((!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows)))
     }
+}
+
+impl TelegramDms {
+    /// Step 2's toggles, one per active channel, two to a row, none chosen yet.
+    async fn channel_toggles(
+        &self,
+        offer: &ActionOffer,
+    ) -> crate::service::ServiceResult<Vec<Vec<InlineKeyboardButton>>> {
+        let channels = self.services.channels(false).await?;
+        let toggles: Vec<String> = channels.iter().map(|c| channel_toggle(c.id)).collect();
+        let names: Vec<&str> = toggles.iter().map(String::as_str).collect();
+        let data = self.services.offer_telegram_actions(offer, &names).await?;
+        let buttons: Vec<InlineKeyboardButton> = channels
+            .iter()
+            .zip(data)
+            .map(|(c, data)| InlineKeyboardButton::callback(toggle_label(&c.name, false), data))
+            .collect();
+        Ok(buttons.chunks(2).map(<[_]>::to_vec).collect())
+    }
+}
+
+/// Whether the message lets its reader choose step 2's channels before forwarding.
+fn chooses_channels(step: Step, actions: &[Action]) -> bool {
+    step == Step::Instruction && actions.contains(&Action::Forward)
 }
 
 /// What one send's failure means.

@@ -321,7 +321,7 @@ async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_officia
     assert!(text.contains(" WIB."), "{text}");
     assert!(markup.is_none(), "{markup:?}");
 
-    // The step landed on the bureau head, whose channels are chosen in the PWA.
+    // The step landed on the bureau head, who chooses the channels before forwarding.
     let next = wait_for_message(&app, bh_chat, 1).await;
     assert!(
         next.text
@@ -329,7 +329,85 @@ async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_officia
             .unwrap_or_default()
             .contains("Langkah 2. Instruksi")
     );
-    assert_eq!(labels(&next), ["Kembalikan", "Tolak"]);
+    assert_eq!(
+        labels(&next),
+        [
+            "☐ Humas UNEJ",
+            "☐ Info Universitas Jember",
+            "☐ Kabar Mahasiswa UNEJ",
+            "Teruskan ke Koordinator PKIH",
+            "Kembalikan",
+            "Tolak"
+        ]
+    );
+}
+
+/// The texts of the buttons a message shows now, after any edits.
+fn current_labels(message: &MessageView) -> Vec<String> {
+    let (text, markup) = current(message);
+    labels(&MessageView {
+        text: Some(text),
+        reply_markup: markup,
+        edits: Vec::new(),
+        ..message.clone()
+    })
+}
+
+#[tokio::test]
+async fn the_bureau_head_ticks_the_channels_and_forwards_from_the_message() {
+    let app = spawn_bot_app().await;
+    let bh = app.user(Role::BureauHead).await;
+    let bh_chat = link(&app, &bh).await;
+    let walked = app.request_at(Stage::Instruction).await;
+    let dm = wait_for_message(&app, bh_chat, 1).await;
+    let text = dm.text.clone().expect("a text");
+    assert!(
+        text.contains("Pilih kanal publikasi (☐ → ☑), lalu tekan «Teruskan ke Koordinator PKIH»."),
+        "{text}"
+    );
+
+    // Forwarding with nothing ticked is refused and changes nothing.
+    let answer = press_button(&app, bh_chat, &dm, "Teruskan ke Koordinator PKIH").await;
+    assert_eq!(answer, "Pilih dulu minimal satu kanal (☐ → ☑).");
+    assert_eq!(
+        request(&app, &bh.token, &walked.id).await["currentStepNumber"],
+        2
+    );
+
+    // Two ticks and one untick: the message shows the choice.
+    for label in ["☐ Info Universitas Jember", "☐ Humas UNEJ", "☐ Humas UNEJ"] {
+        let ticks = bot_messages(&app, bh_chat)[0].edits.len();
+        let answer = press_button(&app, bh_chat, &dm, label).await;
+        assert!(answer.ends_with(" dipilih."), "{answer}");
+        wait_until(&app, bh_chat, "the box flips", |m| m[0].edits.len() > ticks).await;
+    }
+    assert_eq!(
+        current_labels(&bot_messages(&app, bh_chat)[0])[..3],
+        [
+            "☐ Humas UNEJ",
+            "☑ Info Universitas Jember",
+            "☐ Kabar Mahasiswa UNEJ"
+        ]
+    );
+
+    let answer = press_button(&app, bh_chat, &dm, "Teruskan ke Koordinator PKIH").await;
+    assert_eq!(
+        answer,
+        "Diteruskan ke Koordinator PKIH dengan kanal terpilih."
+    );
+    let d = app
+        .gql_ok(
+            Some(&bh.token),
+            "query($id: ID!) { request(id: $id) { currentStepNumber holderRole channels { name } } }",
+            json!({ "id": walked.id }),
+        )
+        .await;
+    assert_eq!(d["request"]["currentStepNumber"], 3);
+    assert_eq!(d["request"]["holderRole"], "PKIH_COORDINATOR");
+    assert_eq!(
+        d["request"]["channels"],
+        json!([{ "name": "Info Universitas Jember" }])
+    );
 }
 
 #[tokio::test]

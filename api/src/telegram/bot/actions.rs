@@ -10,6 +10,10 @@
 //!
 //! A return or rejection asks for the reason with a force-reply; the chat's next message is
 //! the reason (`/batal` cancels).
+//!
+//! Step 2's channel toggles are the exception: pressed any number of times, each flips its
+//! box on the message, and the forward press reads the choice back from the message's
+//! keyboard, so what the official sees is what is sent.
 
 use chrono::Utc;
 use entity::telegram_action;
@@ -17,16 +21,20 @@ use serde_json::json;
 use teloxide::{
     RequestError,
     payloads::{
-        AnswerCallbackQuerySetters as _, EditMessageTextSetters as _, SendMessageSetters as _,
+        AnswerCallbackQuerySetters as _, EditMessageReplyMarkupSetters as _,
+        EditMessageTextSetters as _, SendMessageSetters as _,
     },
     requests::{Request as _, Requester},
     types::{
-        CallbackQuery, ChatId, ForceReply, LinkPreviewOptions, Message, MessageId, ParseMode,
-        ReplyParameters,
+        CallbackQuery, ChatId, ForceReply, InlineKeyboardButtonKind, LinkPreviewOptions, Message,
+        MessageId, ParseMode, ReplyParameters,
     },
 };
 
-use super::{BotContext, BotError, officials::Action};
+use super::{
+    BotContext, BotError,
+    officials::{Action, PressInput, read_toggle, toggle_label, toggled_channel},
+};
 use crate::{
     auth::Principal,
     notify::message::format_wib,
@@ -47,6 +55,7 @@ const EXPIRED: &str = "Tombol ini sudah kedaluwarsa. Buka permohonan di aplikasi
 const STALE: &str =
     "Permohonan ini sudah berubah; langkah ini tidak lagi menunggu Anda. Lihat di aplikasi Warta.";
 const UNKNOWN: &str = "Tombol ini tidak dikenal.";
+const NONE_CHOSEN: &str = "Pilih dulu minimal satu kanal (☐ → ☑).";
 
 /// Handles one button press.
 pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<(), BotError> {
@@ -70,6 +79,9 @@ pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<
         );
         return answer(ctx, query, NOT_YOURS).await;
     };
+    if let Some(channel_id) = toggled_channel(&token.action) {
+        return toggle_channel(ctx, query, &token, channel_id).await;
+    }
     if token.pressed_at.is_some() {
         remove_buttons(ctx, query).await;
         return answer(ctx, query, USED).await;
@@ -82,6 +94,13 @@ pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<
         }
         remove_buttons(ctx, query).await;
         return answer(ctx, query, EXPIRED).await;
+    }
+    let channels = chosen_channels(ctx, query, &token).await?;
+    if Action::parse(&token.action) == Some(Action::Forward)
+        && channels.offered
+        && channels.ids.is_empty()
+    {
+        return answer(ctx, query, NONE_CHOSEN).await;
     }
     let message_id = query.regular_message().map(|m| m.id.0);
     if !ctx
@@ -133,10 +152,116 @@ pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<
         &token,
         action,
         step,
-        "",
+        PressInput {
+            reason: "",
+            channel_ids: &channels.ids,
+        },
     )
     .await?;
     answer(ctx, query, &done).await
+}
+
+/// The channels ticked on a pressed message's toggles.
+struct ChosenChannels {
+    /// Whether the message has toggles at all.
+    offered: bool,
+    ids: Vec<i64>,
+}
+
+/// Reads the choice back from the pressed message's keyboard: the ticked toggles that were
+/// offered with this button (same person, same step).
+async fn chosen_channels(
+    ctx: &BotContext,
+    query: &CallbackQuery,
+    token: &telegram_action::Model,
+) -> Result<ChosenChannels, BotError> {
+    let mut chosen = ChosenChannels {
+        offered: false,
+        ids: Vec::new(),
+    };
+    for (label, data) in callback_buttons(query) {
+        let Some((_, ticked)) = read_toggle(&label) else {
+            continue;
+        };
+        chosen.offered = true;
+        if !ticked {
+            continue;
+        }
+        let toggle = ctx.services.telegram_action(&data).await?;
+        if let Some(channel) = toggle
+            .filter(|t| t.user_id == token.user_id && t.disposition_id == token.disposition_id)
+            .and_then(|t| toggled_channel(&t.action))
+        {
+            chosen.ids.push(channel);
+        }
+    }
+    Ok(chosen)
+}
+
+/// The callback buttons of the pressed message: (text, callback data).
+fn callback_buttons(query: &CallbackQuery) -> Vec<(String, String)> {
+    query
+        .regular_message()
+        .and_then(Message::reply_markup)
+        .map(|markup| {
+            markup
+                .inline_keyboard
+                .iter()
+                .flatten()
+                .filter_map(|button| match &button.kind {
+                    InlineKeyboardButtonKind::CallbackData(data) => {
+                        Some((button.text.clone(), data.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Flips one channel's box on the message; nothing is stored until the forward press.
+async fn toggle_channel(
+    ctx: &BotContext,
+    query: &CallbackQuery,
+    token: &telegram_action::Model,
+    channel_id: i64,
+) -> Result<(), BotError> {
+    if token.expires_at <= Utc::now() {
+        remove_buttons(ctx, query).await;
+        return answer(ctx, query, EXPIRED).await;
+    }
+    let Some(message) = query.regular_message() else {
+        return answer(ctx, query, EXPIRED).await;
+    };
+    let Some(mut markup) = message.reply_markup().cloned() else {
+        return answer(ctx, query, STALE).await;
+    };
+    let pressed = query.data.as_deref().unwrap_or_default();
+    let mut flipped = None;
+    for button in markup.inline_keyboard.iter_mut().flatten() {
+        let is_pressed =
+            matches!(&button.kind, InlineKeyboardButtonKind::CallbackData(d) if d == pressed);
+        if let (true, Some((name, chosen))) = (is_pressed, read_toggle(&button.text)) {
+            flipped = Some((name.to_owned(), !chosen));
+            button.text = toggle_label(name, !chosen);
+        }
+    }
+    let Some((name, chosen)) = flipped else {
+        return answer(ctx, query, STALE).await;
+    };
+    let edit = ctx
+        .bot
+        .edit_message_reply_markup(message.chat.id, message.id)
+        .reply_markup(markup);
+    paced(|| edit.clone().send()).await?;
+    tracing::debug!(
+        action_id = token.id,
+        channel_id,
+        chosen,
+        "a channel toggled"
+    );
+    let what = if chosen { "dipilih" } else { "tidak dipilih" };
+    answer(ctx, query, &format!("{name} {what}.")).await
 }
 
 /// Offers a private message to the officials' flow first (the reason asked for after a
@@ -200,7 +325,10 @@ pub async fn handle_message(ctx: &BotContext, message: &Message) -> Result<bool,
         &token,
         action,
         step,
-        text,
+        PressInput {
+            reason: text,
+            channel_ids: &[],
+        },
     )
     .await?;
     reply(ctx, message, &done).await?;
@@ -246,9 +374,9 @@ async fn run(
     token: &telegram_action::Model,
     action: Action,
     step: Step,
-    reason: &str,
+    input: PressInput<'_>,
 ) -> Result<String, BotError> {
-    let (query, variables) = action.mutation(step, token.request_id, token.request_version, reason);
+    let (query, variables) = action.mutation(step, token.request_id, token.request_version, input);
     match ctx.execute(principal, query, variables).await {
         Ok(_) => {
             ctx.services

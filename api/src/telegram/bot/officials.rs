@@ -1,10 +1,11 @@
 //! What an official can do from a direct message: the actions offered for each SOP step, what
 //! their buttons say, and the GraphQL mutation each press runs as the person who pressed.
 //!
-//! Only what needs nothing more than a press (or a typed reason) is offered. Choosing the
-//! channels (step 2) and archiving with a classification code (step 7) need the form in the
-//! PWA, which the message links to. Step 3's checklist is confirmed whole with one press, its
-//! items spelt out in the message; a request that fails any of them is returned instead.
+//! Only what needs nothing more than a press (or a typed reason) is offered. Step 2's channels
+//! are chosen with a toggle button each (the message's keyboard shows the choice), then
+//! forwarded. Step 3's checklist is confirmed whole with one press, its items spelt out in the
+//! message; a request that fails any of them is returned instead. Archiving with a
+//! classification code (step 7) needs the form in the PWA, which the message links to.
 
 use serde_json::{Value, json};
 
@@ -22,6 +23,14 @@ pub const CHECKLIST: [(&str, &str); 5] = [
     ("contactClear", "Ada narahubung"),
     ("mediaSuitable", "Media layak tayang"),
 ];
+
+/// What comes with a press besides the button: the reason of a return or rejection, the
+/// channels ticked at step 2.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PressInput<'a> {
+    pub reason: &'a str,
+    pub channel_ids: &'a [i64],
+}
 
 /// One action a button stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +78,11 @@ impl Action {
     /// are offered where the SOP lets the holder decide (steps 1–5).
     pub fn offered_at(step: Step) -> Vec<Action> {
         let mut actions = match step {
-            Step::Disposition | Step::Assignment => vec![Action::Forward],
+            Step::Disposition | Step::Instruction | Step::Assignment => vec![Action::Forward],
             Step::Verification => vec![Action::Verify],
             Step::Review => vec![Action::Approve],
             Step::Publication => vec![Action::Publish],
-            Step::Instruction | Step::Archiving => Vec::new(),
+            Step::Archiving => Vec::new(),
         };
         if step <= Step::Assignment {
             actions.extend([Action::Return, Action::Reject]);
@@ -90,6 +99,7 @@ impl Action {
     pub fn label(self, step: Step) -> &'static str {
         match (self, step) {
             (Action::Forward, Step::Disposition) => "Disposisi ke Kepala BPKH",
+            (Action::Forward, Step::Instruction) => "Teruskan ke Koordinator PKIH",
             (Action::Forward, _) => "Tugaskan ke Petugas Humas",
             (Action::Verify, _) => "Data lengkap, teruskan",
             (Action::Approve, _) => "Naskah layak terbit",
@@ -105,6 +115,9 @@ impl Action {
             (Action::Forward, Step::Disposition) => {
                 "Didisposisikan ke Kepala BPKH (untuk ditindaklanjuti)"
             }
+            (Action::Forward, Step::Instruction) => {
+                "Diteruskan ke Koordinator PKIH dengan kanal terpilih"
+            }
             (Action::Forward, _) => "Ditugaskan ke Petugas Humas (siapkan publikasi)",
             (Action::Verify, _) => "Data dinyatakan lengkap, diteruskan ke Wakil Koordinator Humas",
             (Action::Approve, _) => "Naskah dinyatakan layak",
@@ -114,29 +127,37 @@ impl Action {
         }
     }
 
-    /// The mutation a press (with its reason, for a return or rejection) runs.
+    /// The mutation a press runs, with what came with it.
     pub fn mutation(
         self,
         step: Step,
         request_id: i64,
         version: i32,
-        reason: &str,
+        input: PressInput,
     ) -> (&'static str, Value) {
+        let PressInput {
+            reason,
+            channel_ids,
+        } = input;
         let id = request_id.to_string();
         match self {
             Action::Forward => {
-                let instruction = if step == Step::Disposition {
-                    "TINDAK_LANJUTI"
-                } else {
-                    "SIAPKAN_PUBLIKASI"
+                let instruction = match step {
+                    Step::Disposition | Step::Instruction => "TINDAK_LANJUTI",
+                    _ => "SIAPKAN_PUBLIKASI",
                 };
+                let mut input = json!({
+                    "requestId": id,
+                    "expectedVersion": version,
+                    "instruction": instruction,
+                });
+                if step == Step::Instruction {
+                    input["channelIds"] =
+                        channel_ids.iter().map(|c| c.to_string()).collect::<Value>();
+                }
                 (
                     "mutation($input: ForwardRequestInput!) { forwardRequest(input: $input) { id version } }",
-                    json!({ "input": {
-                        "requestId": id,
-                        "expectedVersion": version,
-                        "instruction": instruction,
-                    } }),
+                    json!({ "input": input }),
                 )
             }
             Action::Verify => {
@@ -173,6 +194,34 @@ impl Action {
     }
 }
 
+/// The stored action of a step-2 channel toggle: `channel:<id>`.
+pub fn channel_toggle(channel_id: i64) -> String {
+    format!("{CHANNEL_TOGGLE}{channel_id}")
+}
+
+/// The channel a stored action toggles, if it is a toggle.
+pub fn toggled_channel(action: &str) -> Option<i64> {
+    action.strip_prefix(CHANNEL_TOGGLE)?.parse().ok()
+}
+
+const CHANNEL_TOGGLE: &str = "channel:";
+const CHOSEN: &str = "☑ ";
+const NOT_CHOSEN: &str = "☐ ";
+
+/// A toggle's text: the channel's name after a ticked or an empty box.
+pub fn toggle_label(name: &str, chosen: bool) -> String {
+    format!("{}{name}", if chosen { CHOSEN } else { NOT_CHOSEN })
+}
+
+/// Reads a toggle's text back: the channel's name and whether it is chosen; `None` for a
+/// button that is no toggle.
+pub fn read_toggle(label: &str) -> Option<(&str, bool)> {
+    label
+        .strip_prefix(CHOSEN)
+        .map(|name| (name, true))
+        .or_else(|| label.strip_prefix(NOT_CHOSEN).map(|name| (name, false)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +234,7 @@ mod tests {
         );
         assert_eq!(
             Action::offered_at(Step::Instruction),
-            [Action::Return, Action::Reject]
+            [Action::Forward, Action::Return, Action::Reject]
         );
         assert_eq!(
             Action::offered_at(Step::Verification),
@@ -200,5 +249,17 @@ mod tests {
         for action in Action::ALL {
             assert_eq!(Action::parse(action.as_str()), Some(action));
         }
+    }
+
+    #[test]
+    fn a_channel_toggle_reads_back_as_written() {
+        assert_eq!(toggled_channel(&channel_toggle(42)), Some(42));
+        assert_eq!(toggled_channel("forward"), None);
+        assert_eq!(Action::parse(&channel_toggle(42)), None);
+        for chosen in [false, true] {
+            let label = toggle_label("Info <UNEJ>", chosen);
+            assert_eq!(read_toggle(&label), Some(("Info <UNEJ>", chosen)));
+        }
+        assert_eq!(read_toggle("Teruskan ke Koordinator PKIH"), None);
     }
 }
