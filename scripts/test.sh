@@ -42,7 +42,8 @@ npm --prefix pwa run lint
 npm --prefix pwa test
 npm --prefix pwa run build
 npm --prefix pwa run size
-# `--workspace` for the same reason as the PostgreSQL pass: the binary comes out of the test
-# build's artifacts instead of a rebuild for `-p warta`'s own features (1m19s in CI).
-cargo build --workspace --bins --locked
+# The server binary of the test build above (the records CLI tests run it too); `--no-run`
+# only makes sure it is the current one. A plain `cargo build` would unify features without
+# the dev-dependencies and rebuild much of the tree (1m19s in CI).
+cargo nextest run --workspace --locked --no-run
 WARTA_BIN="$PWD/target/debug/warta" npm --prefix pwa run e2e
