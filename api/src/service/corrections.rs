@@ -408,13 +408,7 @@ mod tests {
     use teloxide::ApiError;
 
     use super::*;
-
-    fn photo(id: i64) -> Media {
-        Media {
-            attachment_id: id,
-            kind: MediaKind::Photo,
-        }
-    }
+    use crate::telegram::publisher::render::tests::photo;
 
     #[test]
     fn the_text_is_found_as_a_caption_or_as_the_last_message() {

@@ -72,13 +72,7 @@ pub fn sent_sha256(calls: &[Outgoing], file_sha256: &HashMap<i64, String>) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn photo(id: i64) -> Media {
-        Media {
-            attachment_id: id,
-            kind: MediaKind::Photo,
-        }
-    }
+    use crate::telegram::publisher::render::tests::photo;
 
     #[test]
     fn the_canonical_form_lists_each_call_with_its_files_and_text() {

@@ -190,10 +190,10 @@ pub fn plan(title: &str, narrative: &str, media: &[Media]) -> Result<Vec<Outgoin
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn photo(id: i64) -> Media {
+    pub(crate) fn photo(id: i64) -> Media {
         Media {
             attachment_id: id,
             kind: MediaKind::Photo,
