@@ -703,6 +703,21 @@ impl TestApp {
             .collect()
     }
 
+    /// The payloads of the events of `kind` (request or administrative), oldest first, read
+    /// from the database: administrative events have no query of their own.
+    pub async fn admin_events(&self, kind: &str) -> Vec<serde_json::Value> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        entity::event::Entity::find()
+            .filter(entity::event::Column::Kind.eq(kind))
+            .order_by_asc(entity::event::Column::Id)
+            .all(&self.services.db.conn)
+            .await
+            .expect("events")
+            .into_iter()
+            .map(|e| e.payload)
+            .collect()
+    }
+
     /// The ids of the requests in someone's inbox.
     pub async fn inbox_ids(&self, token: &str) -> Vec<String> {
         let d = self

@@ -342,18 +342,6 @@ async fn subscriptions(app: &TestApp) -> Vec<entity::push_subscription::Model> {
         .expect("subscriptions")
 }
 
-/// The payloads of the admin events of `kind`, oldest first.
-async fn admin_events(app: &TestApp, kind: &str) -> Vec<Value> {
-    entity::event::Entity::find()
-        .filter(entity::event::Column::Kind.eq(kind))
-        .all(&app.services.db.conn)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|e| e.payload)
-        .collect()
-}
-
 #[tokio::test]
 async fn a_step_landing_on_an_official_is_pushed_encrypted_to_their_phone() {
     let app = spawn_pushing_app().await;
@@ -403,7 +391,7 @@ async fn a_step_landing_on_an_official_is_pushed_encrypted_to_their_phone() {
     let device = &subscriptions(&app).await[0];
     assert!(device.last_success_at.is_some());
     assert_eq!(device.failure_count, 0);
-    let pushed = admin_events(&app, "notification_pushed").await;
+    let pushed = app.admin_events("notification_pushed").await;
     assert!(
         pushed.iter().any(
             |p| p["request_id"] == json!(id.parse::<i64>().expect("an id"))
@@ -480,7 +468,7 @@ async fn nothing_is_pushed_for_people_without_devices() {
     notifications_settled(&app).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(push.total(), 0);
-    let pushed = admin_events(&app, "notification_pushed").await;
+    let pushed = app.admin_events("notification_pushed").await;
     let request_id = json!(id.parse::<i64>().expect("an id"));
     assert!(
         pushed
@@ -511,7 +499,7 @@ async fn a_gone_subscription_is_forgotten() {
     let left = subscriptions(&app).await;
     assert_eq!(left.len(), 1, "{left:?}");
     assert_eq!(left[0].endpoint, new_phone.endpoint);
-    let removed = admin_events(&app, "push_subscription_removed").await;
+    let removed = app.admin_events("push_subscription_removed").await;
     assert_eq!(removed.len(), 1);
     assert_eq!(removed[0]["reason"], "gone");
 
@@ -663,7 +651,7 @@ async fn the_holder_of_an_open_step_is_reminded_once_before_the_deadline() {
         .expect("reminders");
     assert_eq!(reminders.len(), 1);
     assert_eq!(reminders[0].request_id, request_id);
-    assert_eq!(admin_events(&app, "step_reminder_queued").await.len(), 1);
+    assert_eq!(app.admin_events("step_reminder_queued").await.len(), 1);
 }
 
 #[tokio::test]
@@ -704,7 +692,8 @@ async fn registering_a_device_again_updates_it_and_unregistering_forgets_it() {
         assert_eq!(d["unregisterPushSubscription"], json!(forgotten));
     }
     assert!(subscriptions(&app).await.is_empty());
-    let kinds: Vec<String> = admin_events(&app, "push_subscription_removed")
+    let kinds: Vec<String> = app
+        .admin_events("push_subscription_removed")
         .await
         .iter()
         .map(|p| p["reason"].as_str().unwrap_or_default().to_owned())

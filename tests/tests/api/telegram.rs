@@ -1386,15 +1386,8 @@ async fn a_channel_is_checked_when_registered_or_edited_and_the_answer_is_kept()
             .is_some_and(|p| p.contains("administrator")),
         "{info}"
     );
-    let checks = {
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-        entity::event::Entity::find()
-            .filter(entity::event::Column::Kind.eq("channel_checked"))
-            .count(&app.services.db.conn)
-            .await
-            .expect("events")
-    };
-    assert_eq!(checks, 3, "each check is logged");
+    let checks = app.admin_events("channel_checked").await;
+    assert_eq!(checks.len(), 3, "each check is logged");
 }
 
 /// Starts `warta worker` as its own process: batches of 20 under a 5-second lease.

@@ -235,17 +235,6 @@ async fn request(app: &TestApp, token: &str, id: &str) -> Value {
     app.gql_ok(Some(token), REQUEST, json!({ "id": id })).await["request"].clone()
 }
 
-async fn admin_events(app: &TestApp, kind: &str) -> Vec<Value> {
-    entity::event::Entity::find()
-        .filter(entity::event::Column::Kind.eq(kind))
-        .all(&app.services.db.conn)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|e| e.payload)
-        .collect()
-}
-
 #[tokio::test]
 async fn a_step_lands_as_a_direct_message_and_its_button_forwards_as_the_official() {
     let app = spawn_bot_app().await;
@@ -733,7 +722,7 @@ async fn a_reminder_and_the_escalation_of_a_missed_deadline_are_sent_once() {
         .expect("escalations");
     assert_eq!(escalations.len(), 1);
     assert_eq!(escalations[0].to_role, "admin");
-    let events = admin_events(&app, "step_escalated").await;
+    let events = app.admin_events("step_escalated").await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["request_id"], request_id);
     assert_eq!(events[0]["holder_role"], "vice_rector");
@@ -815,7 +804,7 @@ async fn a_chat_that_blocked_the_bot_is_marked_and_left_alone() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(blocked.chat_id, vr_chat);
-    assert_eq!(admin_events(&app, "telegram_chat_blocked").await.len(), 1);
+    assert_eq!(app.admin_events("telegram_chat_blocked").await.len(), 1);
     let sends = || {
         sandbox
             .calls()
@@ -830,7 +819,7 @@ async fn a_chat_that_blocked_the_bot_is_marked_and_left_alone() {
     // The next step for the vice rector does not try the blocked chat again.
     app.submit(&requester, "Pentas musik").await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    let notified = admin_events(&app, "notification_pushed").await;
+    let notified = app.admin_events("notification_pushed").await;
     assert_eq!(notified.len(), 2, "{notified:?}");
     assert_eq!(sends(), 1);
 }
