@@ -95,11 +95,13 @@ pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<
         remove_buttons(ctx, query).await;
         return answer(ctx, query, EXPIRED).await;
     }
-    let channels = chosen_channels(ctx, query, &token).await?;
-    if Action::parse(&token.action) == Some(Action::Forward)
-        && channels.offered
-        && channels.ids.is_empty()
-    {
+    // Only a forward from a message with toggles carries a choice of channels.
+    let channels = if Action::parse(&token.action) == Some(Action::Forward) {
+        chosen_channels(ctx, query, &token).await?
+    } else {
+        None
+    };
+    if channels.as_ref().is_some_and(Vec::is_empty) {
         return answer(ctx, query, NONE_CHOSEN).await;
     }
     let message_id = query.regular_message().map(|m| m.id.0);
@@ -154,48 +156,38 @@ pub async fn handle_callback(ctx: &BotContext, query: &CallbackQuery) -> Result<
         step,
         PressInput {
             reason: "",
-            channel_ids: &channels.ids,
+            channel_ids: channels.as_deref().unwrap_or_default(),
         },
     )
     .await?;
     answer(ctx, query, &done).await
 }
 
-/// The channels ticked on a pressed message's toggles.
-struct ChosenChannels {
-    /// Whether the message has toggles at all.
-    offered: bool,
-    ids: Vec<i64>,
-}
-
 /// Reads the choice back from the pressed message's keyboard: the ticked toggles that were
-/// offered with this button (same person, same step).
+/// offered with this button (same person, same step); `None` when the message has no toggles.
 async fn chosen_channels(
     ctx: &BotContext,
     query: &CallbackQuery,
     token: &telegram_action::Model,
-) -> Result<ChosenChannels, BotError> {
-    let mut chosen = ChosenChannels {
-        offered: false,
-        ids: Vec::new(),
-    };
-    for (label, data) in callback_buttons(query) {
-        let Some((_, ticked)) = read_toggle(&label) else {
-            continue;
-        };
-        chosen.offered = true;
-        if !ticked {
-            continue;
-        }
-        let toggle = ctx.services.telegram_action(&data).await?;
+) -> Result<Option<Vec<i64>>, BotError> {
+    let toggles: Vec<(bool, String)> = callback_buttons(query)
+        .into_iter()
+        .filter_map(|(label, data)| read_toggle(&label).map(|(_, ticked)| (ticked, data)))
+        .collect();
+    if toggles.is_empty() {
+        return Ok(None);
+    }
+    let mut chosen = Vec::new();
+    for (_, data) in toggles.iter().filter(|(ticked, _)| *ticked) {
+        let toggle = ctx.services.telegram_action(data).await?;
         if let Some(channel) = toggle
             .filter(|t| t.user_id == token.user_id && t.disposition_id == token.disposition_id)
             .and_then(|t| toggled_channel(&t.action))
         {
-            chosen.ids.push(channel);
+            chosen.push(channel);
         }
     }
-    Ok(chosen)
+    Ok(Some(chosen))
 }
 
 /// The callback buttons of the pressed message: (text, callback data).
