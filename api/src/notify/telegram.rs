@@ -67,33 +67,36 @@ pub fn compose(n: &Notification, now: DateTime<Utc>, public_url: &str) -> Option
         escape_html(&push.message.title),
         escape_html(&push.message.body)
     );
-    let mut step = None;
-    let mut actions = Vec::new();
-    match n.kind? {
+    let kind = n.kind?;
+    // The step's holder can act from its message and from its reminder; others only read.
+    let step = matches!(
+        kind,
+        NotificationKind::StepAssigned | NotificationKind::StepReminder
+    )
+    .then(|| {
+        n.disposition
+            .as_ref()
+            .and_then(|d| Step::from_number(d.step))
+    })
+    .flatten();
+    let actions = step.map(Action::offered_at).unwrap_or_default();
+    match kind {
         NotificationKind::StepAssigned => {
             html.push_str(&format!(
                 "\n\nUnit: {}\nSasaran: {}",
                 escape_html(&shorten(&request.unit, MAX_SUMMARY_CHARS)),
                 escape_html(&shorten(&request.audience, MAX_SUMMARY_CHARS)),
             ));
-            if let Some(d) = &n.disposition {
-                if let Some(text) = d.instruction_text.as_deref().or(d.note.as_deref()) {
-                    html.push_str(&format!(
-                        "\nCatatan: {}",
-                        escape_html(&shorten(text, MAX_SUMMARY_CHARS))
-                    ));
-                }
-                step = Step::from_number(d.step);
-                actions = step.map(Action::offered_at).unwrap_or_default();
-            }
-        }
-        // A reminder goes to the step's holder, who can still act on it from the message.
-        NotificationKind::StepReminder => {
-            step = n
+            if let Some(text) = n
                 .disposition
                 .as_ref()
-                .and_then(|d| Step::from_number(d.step));
-            actions = step.map(Action::offered_at).unwrap_or_default();
+                .and_then(|d| d.instruction_text.as_deref().or(d.note.as_deref()))
+            {
+                html.push_str(&format!(
+                    "\nCatatan: {}",
+                    escape_html(&shorten(text, MAX_SUMMARY_CHARS))
+                ));
+            }
         }
         NotificationKind::Returned => {
             if let Some(reason) = n.reason.as_deref().filter(|r| !r.trim().is_empty()) {
