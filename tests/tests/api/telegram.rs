@@ -94,6 +94,16 @@ pub(crate) fn without_rate_limits(sandbox: &Sandbox) {
     });
 }
 
+/// A sandbox server without Telegram's rate limits (for tests about what is sent, not how
+/// fast), its sandbox, and its officials.
+pub(crate) async fn unthrottled_sandbox_app() -> (TestApp, Sandbox, Officials) {
+    let app = spawn_sandbox_app().await;
+    let sb = sandbox(&app).sandbox.clone();
+    without_rate_limits(&sb);
+    let o = officials(&app).await;
+    (app, sb, o)
+}
+
 /// The Warta id of the channel registered with `chat_ref`.
 pub(crate) async fn channel_id(app: &TestApp, chat_ref: &str) -> String {
     app.services
@@ -484,10 +494,7 @@ async fn a_request_walks_the_whole_sop_into_the_sandbox_channels() {
 
 #[tokio::test]
 async fn three_photos_go_as_one_album_and_the_second_channel_reuses_their_file_ids() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     let mut photos = Vec::new();
     for (i, (w, h)) in [(1280u16, 720u16), (800, 600), (640, 640)]
         .into_iter()
@@ -549,10 +556,7 @@ async fn three_photos_go_as_one_album_and_the_second_channel_reuses_their_file_i
 
 #[tokio::test]
 async fn a_narrative_too_long_for_a_caption_follows_the_photo_as_its_own_message() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     let photo = upload_media(&app, &o.requester, "poster.jpg", jpeg(1080, 1350)).await;
     let chat = "@kabar_mahasiswa_unej";
     let channels = vec![channel_id(&app, chat).await];
@@ -645,10 +649,7 @@ async fn a_429_on_the_first_send_is_retried_after_retry_after_and_then_sent() {
 
 #[tokio::test]
 async fn a_channel_the_bot_cannot_post_in_fails_with_a_reason_and_the_others_are_sent() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     // A channel Telegram does not know, and one that removed the bot.
     let missing = "@pengumuman_fmipa_unej";
     let missing_id = register_channel(&app, missing).await;
@@ -1207,10 +1208,7 @@ async fn a_stopping_worker_finishes_the_job_in_hand_and_gives_back_the_rest() {
 
 #[tokio::test]
 async fn a_group_that_became_a_supergroup_is_followed_to_its_new_id() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     let group = sb
         .create_chat(NewChat {
             kind: ChatType::Group,

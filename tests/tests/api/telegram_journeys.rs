@@ -14,8 +14,8 @@ use warta_tests::{
 
 use crate::telegram::{
     Officials, calls_of, channel_id, from_instruction_to_publication, jpeg, no_caption, officials,
-    posts, publication_for, request, sandbox, shown_text, submission, to_publication, upload_media,
-    wait_for, wait_settled, without_rate_limits,
+    posts, publication_for, request, sandbox, shown_text, submission, to_publication,
+    unthrottled_sandbox_app, upload_media, wait_for, wait_settled,
 };
 use crate::telegram_bot::{answer_up_to_letter, linked_requester, my_requests, pdf, say, send};
 use crate::telegram_officials::{
@@ -114,10 +114,7 @@ async fn a_scheduled_publication_is_sent_at_its_time_after_a_restart_in_between(
 
 #[tokio::test]
 async fn an_html_parse_error_fails_that_channel_with_a_reason_and_the_others_are_sent() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     let refusal = "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'";
     sb.inject_fault(NewFault {
         method: "sendMessage".into(),
@@ -175,10 +172,7 @@ async fn an_html_parse_error_fails_that_channel_with_a_reason_and_the_others_are
 
 #[tokio::test]
 async fn twelve_photos_go_as_an_album_of_ten_and_one_of_two_with_the_caption_on_the_first() {
-    let app = spawn_sandbox_app().await;
-    let sb = sandbox(&app).sandbox.clone();
-    without_rate_limits(&sb);
-    let o = officials(&app).await;
+    let (app, sb, o) = unthrottled_sandbox_app().await;
     let mut photos = Vec::new();
     for i in 0..12u16 {
         photos.push(
